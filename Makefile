@@ -1,0 +1,34 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP) ## create a demo campaign and import the sample file into data/contacts.duckdb
+	@id=$$($(BIN)/contacts-etl campaign create "Demo $$(date +%F)") && \
+	$(BIN)/contacts-etl import data/appointments.csv --campaign $$id
+
+test: $(STAMP) ## run the whole test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff and mypy
+	$(BIN)/ruff check etl schemas tests
+	$(BIN)/ruff format --check etl schemas tests
+	$(BIN)/mypy etl schemas
+
+bench: $(STAMP) ## benchmark 50k / 5M rows against the row-by-row and pandas baselines
+	$(BIN)/python -m tests.bench
+
+clean: ## remove the venv, the demo store and reports
+	rm -rf $(VENV) data/contacts.duckdb data/contacts.duckdb.wal data/reports

@@ -1,0 +1,375 @@
+"""Click commands only: parse options, call the library, print, exit (SPEC section 2).
+
+Polars, DuckDB and Pandera are imported inside the commands: `--help` and cron start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from etl import __version__
+from etl.errors import EtlError
+
+if TYPE_CHECKING:
+    import duckdb
+
+log = logging.getLogger("etl")
+
+
+class Context:
+    """Global options, shared by the sub-commands."""
+
+    def __init__(self, db: Path, verbosity: int) -> None:
+        self.db = db
+        self.verbosity = verbosity
+
+
+def fail(exc: BaseException, verbose: bool) -> None:
+    """The one place that maps errors to a line on stderr and an exit code (SPEC section 10)."""
+    if verbose:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    if isinstance(exc, EtlError):
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+    click.echo(f"Error: {type(exc).__name__}: {exc}", err=True)
+    sys.exit(70)
+
+
+@contextmanager
+def handled(ctx: Context) -> Iterator[None]:
+    try:
+        yield
+    except (click.exceptions.Exit, click.ClickException, SystemExit):
+        raise
+    except Exception as exc:  # noqa: BLE001 - turned into one line and an exit code
+        fail(exc, ctx.verbosity > 0)
+
+
+@contextmanager
+def store_connection(
+    ctx: Context, *, lock_timeout: float = 30.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    from etl import store
+
+    with handled(ctx), store.opened(ctx.db, lock_timeout=lock_timeout) as con:
+        yield con
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="CONTACTS_ETL_DB",
+    default=Path("data/contacts.duckdb"),
+    show_default=True,
+    help="The DuckDB store; created with its schema on first use.",
+)
+@click.option("-v", "--verbose", count=True, help="More logging on stderr (tracebacks on errors).")
+@click.option("-q", "--quiet", count=True, help="Less logging on stderr.")
+@click.version_option(__version__, prog_name="contacts-etl")
+@click.pass_context
+def main(click_ctx: click.Context, db: Path, verbose: int, quiet: int) -> None:
+    """Import contact CSV files into outreach campaigns."""
+    level = logging.WARNING - 10 * verbose + 10 * quiet
+    logging.basicConfig(
+        level=max(level, logging.DEBUG), format="%(levelname)s %(message)s", stream=sys.stderr
+    )
+    click_ctx.obj = Context(db, verbose - quiet)
+
+
+# --- campaigns ----------------------------------------------------------------------------
+
+
+@main.group()
+def campaign() -> None:
+    """Create and list campaigns."""
+
+
+@campaign.command("create")
+@click.argument("name")
+@click.option("--id", "campaign_id", type=int, help="The campaign id (default: the next free one).")
+@pass_ctx
+def campaign_create(ctx: Context, name: str, campaign_id: int | None) -> None:
+    """Create a campaign and print its id."""
+    from etl import store
+
+    with store_connection(ctx) as con:
+        click.echo(store.create_campaign(con, name, campaign_id))
+
+
+@campaign.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@pass_ctx
+def campaign_list(ctx: Context, as_json: bool) -> None:
+    """Campaigns with their entry counts by status."""
+    from etl import store
+
+    with store_connection(ctx) as con:
+        campaigns = store.list_campaigns(con)
+    for item in campaigns:
+        if as_json:
+            click.echo(json.dumps(item))
+        else:
+            e = item["entries"]
+            click.echo(
+                f"{item['campaign_id']}\t{item['name']}\t{item['created_at']}\t"
+                f"pending={e['pending']} skipped={e['skipped']} completed={e['completed']} failed={e['failed']}"
+            )
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+def _import_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options `import` and `inspect` share (reading and resolving a file)."""
+    options = [
+        click.option(
+            "--key",
+            type=click.Choice(["phone", "email", "auto"]),
+            default="auto",
+            show_default=True,
+            help="The identity key.",
+        ),
+        click.option(
+            "--mapping", help='Column mapping: JSON object {"CSV column": "field"} or a .json file.'
+        ),
+        click.option(
+            "--region",
+            default="US",
+            show_default=True,
+            help="Default ISO 3166 region for numbers written without +.",
+        ),
+        click.option(
+            "--phone-check",
+            type=click.Choice(["possible", "valid"]),
+            default="possible",
+            show_default=True,
+            help="How strict phone acceptance is.",
+        ),
+        click.option(
+            "--delimiter",
+            default=",",
+            show_default=True,
+            help="Field delimiter; 'auto' sniffs , ; tab | from the header line.",
+        ),
+        click.option(
+            "--encoding", default="utf-8", show_default=True, help="The file's text encoding."
+        ),
+        click.option(
+            "--max-rows",
+            type=click.IntRange(min=0),
+            default=50_000,
+            show_default=True,
+            help="Refuse files with more data rows (0: no limit).",
+        ),
+        click.option(
+            "--max-bytes",
+            type=click.IntRange(min=0),
+            default=52_428_800,
+            show_default=True,
+            help="Refuse larger files before parsing (0: no limit).",
+        ),
+        click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _delimiter(value: str) -> str:
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    return named.get(value.lower(), value) if value != "auto" else value
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--campaign", "campaign_id", type=int, help="Campaign to add the contacts to.")
+@_import_options
+@click.option(
+    "--on-duplicate",
+    type=click.Choice(["skip", "update", "create_new"]),
+    default="skip",
+    show_default=True,
+    help="What to do with a row whose key already exists.",
+)
+@click.option(
+    "--replace-pending",
+    is_flag=True,
+    help="First delete the campaign's pending and skipped entries (needs --campaign).",
+)
+@click.option("--import-id", help="The import (cohort) id, a UUID (default: a new UUID4).")
+@click.option(
+    "--strict", is_flag=True, help="Reject a row when any field is invalid, not only its key."
+)
+@click.option("--dry-run", is_flag=True, help="Do everything but write to the store.")
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data/reports"),
+    show_default=True,
+    help="Where report folders go.",
+)
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for another process that holds the store.",
+)
+@pass_ctx
+def import_(ctx: Context, files: tuple[Path, ...], as_json: bool, **kwargs: Any) -> None:
+    """Import contact CSV files (each its own import, transaction and report)."""
+    if kwargs["replace_pending"] and kwargs["campaign_id"] is None:
+        raise click.UsageError("--replace-pending needs --campaign")
+    if kwargs["on_duplicate"] == "create_new" and kwargs["campaign_id"] is None:
+        raise click.UsageError("--on-duplicate create_new needs --campaign")
+    if kwargs["import_id"] is not None and len(files) > 1:
+        raise click.UsageError("--import-id names one import: give exactly one FILE")
+    kwargs["delimiter"] = _delimiter(kwargs["delimiter"])
+    with handled(ctx):
+        from etl import pipeline
+        from etl.options import ImportOptions
+        from etl.store import StoreSession
+        from schemas.contacts import warm_up
+
+        warm_up()
+        options = ImportOptions(db=ctx.db, **kwargs)
+        session = StoreSession(ctx.db, lock_timeout=options.lock_timeout, dry_run=options.dry_run)
+        worst = 0
+        try:
+            for path in files:
+                result = pipeline.run(path, options, session)
+                _print_result(result.summary, options.report_dir, as_json)
+                worst = max(worst, result.exit_code)
+        finally:
+            session.close()
+    sys.exit(worst)
+
+
+def _print_result(summary: dict[str, Any], report_dir: Path, as_json: bool) -> None:
+    folder = report_dir / summary["import_id"]
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+    if not summary["success"]:
+        click.echo(f"Error: {summary['file_name']}: {summary['message']}", err=True)
+        return
+    if as_json:
+        return
+    click.echo(f"{summary['file_name']}: {summary['message']}")
+    click.echo(
+        f"  import {summary['import_id']}  key={summary['key']}  {summary['duration_s']:.3f}s"
+    )
+    for warning in summary["warnings"]:
+        click.echo(f"  warning: {warning}")
+    for error in summary["errors"][:5]:
+        click.echo(f"  row {error['row']}: {', '.join(error['reasons'])} ({error['value']!r})")
+    if summary["counts"]["rejected"]:
+        click.echo(f"  rejected rows, ready to fix and re-import: {folder / 'errors.csv'}")
+    click.echo(f"  report: {folder}")
+
+
+# --- history and export -------------------------------------------------------------------
+
+
+@main.group()
+def imports() -> None:
+    """The import records."""
+
+
+def _print_import(item: dict[str, Any]) -> None:
+    c = item["counts"]
+    error = f"  {item['error']['code']}: {item['error']['message']}" if item["error"] else ""
+    click.echo(
+        f"{item['import_id']}  {item['started_at']}  {item['status']:<9}  campaign={item['campaign_id']}  "
+        f"{item['file_name']}  rows={item['total_rows']} added={c['added']} updated={c['updated']} "
+        f"skipped={c['skipped_existing']} dup={c['duplicate_in_file']} rejected={c['rejected']}{error}"
+    )
+
+
+@imports.command("list")
+@click.option("--campaign", "campaign_id", type=int, help="Only the imports of this campaign.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@pass_ctx
+def imports_list(ctx: Context, campaign_id: int | None, as_json: bool) -> None:
+    """Import records, newest first."""
+    from etl import store
+
+    with store_connection(ctx) as con:
+        items = store.list_imports(con, campaign_id)
+    for item in items:
+        click.echo(json.dumps(item)) if as_json else _print_import(item)
+
+
+@imports.command("show")
+@click.argument("import_id")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@pass_ctx
+def imports_show(ctx: Context, import_id: str, as_json: bool) -> None:
+    """One import record."""
+    import uuid
+
+    from etl import store
+    from etl.errors import InvalidArgument, NotFound
+
+    with store_connection(ctx) as con:
+        try:
+            wanted = str(uuid.UUID(import_id))
+        except ValueError:
+            raise InvalidArgument(f"Not an import id (a UUID): {import_id!r}") from None
+        item = store.get_import(con, wanted)
+        if item is None:
+            raise NotFound(f"Import {import_id} not found")
+    if as_json:
+        click.echo(json.dumps(item))
+    else:
+        click.echo(json.dumps(item, indent=2))
+
+
+@main.group()
+def contacts() -> None:
+    """The contacts in the store."""
+
+
+@contacts.command("export")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file: .parquet or .csv.",
+)
+@click.option("--campaign", "campaign_id", type=int, help="One row per entry of this campaign.")
+@pass_ctx
+def contacts_export(ctx: Context, out: Path, campaign_id: int | None) -> None:
+    """Write contacts to Parquet or CSV (by the file's extension)."""
+    from etl import store
+    from etl.errors import CampaignNotFound, InvalidArgument
+
+    if out.suffix.lower() not in (".parquet", ".csv"):
+        raise click.BadParameter("the file must end in .parquet or .csv", param_hint="--out")
+    with store_connection(ctx) as con:
+        if campaign_id is not None and not store.campaign_exists(con, campaign_id):
+            raise CampaignNotFound(f"Campaign {campaign_id} not found")
+        frame = store.export_contacts(con, campaign_id)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if out.suffix.lower() == ".csv":
+                frame.write_csv(out)
+            else:
+                frame.write_parquet(out)
+        except OSError as exc:
+            raise InvalidArgument(f"Cannot write {out}: {exc.strerror}") from exc
+    click.echo(f"{frame.height} rows written to {out}", err=True)

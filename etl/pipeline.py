@@ -1,0 +1,320 @@
+"""run(file, options) -> ImportResult: the steps of one import, in order (SPEC section 3)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from etl import columns, dedupe, extract, report, store, transform
+from etl.mapping import load_mapping
+from etl.errors import (
+    CampaignNotFound,
+    EtlError,
+    ImportFailed,
+    InvalidArgument,
+    NoKeyColumn,
+    StoreBusy,
+)
+from etl.options import ImportOptions
+from etl.store import StoreSession
+
+
+@dataclass
+class ImportResult:
+    """The outcome of one file: its summary (as in summary.json) and its exit code."""
+
+    summary: dict[str, Any]
+    exit_code: int
+    decided: pl.DataFrame | None = field(default=None, repr=False)
+
+
+def parse_import_id(value: str | None) -> str:
+    """The given UUID in canonical form, or a new UUID4."""
+    if value is None:
+        return str(uuid.uuid4())
+    try:
+        return str(uuid.UUID(value))
+    except ValueError as exc:
+        raise InvalidArgument(f"--import-id must be a UUID, not {value!r}") from exc
+
+
+def choose_key(plan: columns.ColumnPlan, key: str) -> str:
+    """phone | email, per --key; NO_KEY_COLUMN when the key field has no column."""
+    has_phone = bool(plan.candidates("phone_number"))
+    has_email = bool(plan.candidates("email"))
+    if key == "auto":
+        if not (has_phone or has_email):
+            raise NoKeyColumn(
+                "No phone column detected (and no email column); name one with --mapping",
+                step="columns",
+            )
+        return "phone" if has_phone else "email"
+    if key == "phone" and not has_phone:
+        raise NoKeyColumn("No phone column detected; name it with --mapping", step="columns")
+    if key == "email" and not has_email:
+        raise NoKeyColumn("No email column detected; name it with --mapping", step="columns")
+    return key
+
+
+def base_summary(path: Path, import_id: str, opts: ImportOptions) -> dict[str, Any]:
+    return {
+        "success": False,
+        "message": "",
+        "import_id": import_id,
+        "campaign_id": opts.campaign_id,
+        "file_name": path.name,
+        "file_sha256": None,
+        "import_date": store.iso_utc(store.utc_now()),
+        "dry_run": opts.dry_run,
+        "key": None if opts.key == "auto" else opts.key,
+        "total_rows": 0,
+        "counts": {name: 0 for name in dedupe.OUTCOMES},
+        "contacts": {"created": 0, "existing": 0},
+        "imported_count": 0,
+        "total_contacts": None,
+        "columns": {},
+        "resolution": {},
+        "warnings": [],
+        "errors": [],
+        "error": None,
+        "duration_s": 0.0,
+    }
+
+
+def _row_warnings(decided: pl.DataFrame) -> list[str]:
+    """One line per warning reason on rows that were not rejected."""
+    kept = decided.filter(pl.col("outcome") != "rejected").select(pl.col("reasons").explode())
+    counted = kept.drop_nulls().group_by("reasons").len().sort("reasons")
+    return [f"{n} rows: {code} (the field was left empty)" for code, n in counted.iter_rows()]
+
+
+def _message(summary: dict[str, Any]) -> str:
+    c = summary["counts"]
+    where = (
+        f"campaign {summary['campaign_id']}" if summary["campaign_id"] is not None else "the store"
+    )
+    verb = "Would import" if summary["dry_run"] else "Imported"
+    return (
+        f"{verb} {summary['imported_count']} of {summary['total_rows']} rows into {where}: "
+        f"{c['added']} added, {c['updated']} updated, {c['skipped_existing']} already there, "
+        f"{c['duplicate_in_file']} duplicates in the file, {c['rejected']} rejected"
+    )
+
+
+def _writes(decided: pl.DataFrame, opts: ImportOptions, import_id: str) -> store.StoreWrites:
+    fields = [pl.col("contact_id"), *[pl.col(f) for f in store.CONTACT_FIELDS]]
+    has_campaign = opts.campaign_id is not None
+    existing = pl.col("existing_id").is_not_null()
+    return store.StoreWrites(
+        new_contacts=decided.filter(pl.col("creates")).select(fields),
+        contact_updates=decided.filter(pl.col("writes_fields") & existing).select(fields),
+        new_entries=decided.filter((pl.col("outcome") == "added") & has_campaign).select(
+            pl.col("row").alias("seq"), "contact_id", "variables"
+        ),
+        entry_updates=decided.filter((pl.col("outcome") == "updated") & has_campaign).select(
+            "contact_id", "variables"
+        ),
+        campaign_id=opts.campaign_id,
+        replace_pending=opts.replace_pending,
+        import_id=import_id,
+    )
+
+
+def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
+    """Import one file; file-level failures are reported in the result, never raised."""
+    started, clock = store.utc_now(), time.perf_counter()
+    try:
+        import_id = parse_import_id(opts.import_id)
+        folder_id = import_id
+    except InvalidArgument as exc:
+        folder_id = str(uuid.uuid4())
+        return _fail(path, opts, session, folder_id, exc, started, clock, record=False)
+    summary = base_summary(path, import_id, opts)
+    table = None
+    try:
+        mapping = load_mapping(opts.mapping)
+        _check_arguments(opts, session, import_id)
+        table = extract.read_table(
+            path,
+            encoding=opts.encoding,
+            delimiter=opts.delimiter,
+            max_bytes=opts.max_bytes,
+            max_rows=opts.max_rows,
+        )
+        summary["file_sha256"] = table.file_sha256
+        summary["total_rows"] = table.total_rows
+        plan = columns.resolve(table.headers, mapping)
+        summary["columns"], summary["resolution"] = plan.summary_columns(), plan.resolution()
+        summary["warnings"] = [*table.warnings, *plan.warnings]
+        key = choose_key(plan, opts.key)
+        summary["key"] = key
+        clean = transform.normalize_rows(
+            table, plan, key, region=opts.region, phone_check=opts.phone_check, strict=opts.strict
+        )
+        decided = _decide_and_write(clean, key, opts, session, summary, import_id, started)
+    except EtlError as exc:
+        return _fail(
+            path, opts, session, import_id, exc, started, clock, summary=summary, table=table
+        )
+    except Exception as exc:  # noqa: BLE001 - any other failure is an internal error, reported
+        failure = ImportFailed(f"{type(exc).__name__}: {exc}", step="import")
+        failure.__cause__ = exc
+        return _fail(
+            path, opts, session, import_id, failure, started, clock, summary=summary, table=table
+        )
+    folder = report.report_folder(opts.report_dir, import_id)
+    report.write_rows(folder, report.rows_frame(decided))
+    report.write_errors_csv(folder, table, decided)
+    summary["duration_s"] = round(time.perf_counter() - clock, 4)
+    report.write_summary(folder, summary)
+    return ImportResult(summary, 0, decided)
+
+
+def _check_arguments(opts: ImportOptions, session: StoreSession, import_id: str) -> None:
+    con = session.reader()
+    if opts.campaign_id is not None and (
+        con is None or not store.campaign_exists(con, opts.campaign_id)
+    ):
+        raise CampaignNotFound(f"Campaign {opts.campaign_id} not found", step="store")
+    if opts.import_id is not None and con is not None and store.import_id_used(con, import_id):
+        raise InvalidArgument(f"--import-id {import_id} was already used by another import")
+
+
+def _decide_and_write(
+    clean: pl.DataFrame,
+    key: str,
+    opts: ImportOptions,
+    session: StoreSession,
+    summary: dict[str, Any],
+    import_id: str,
+    started: Any,
+) -> pl.DataFrame:
+    con = session.reader()
+    matches = (
+        dedupe.StoreMatches.empty()
+        if con is None
+        else store.lookup(
+            con, clean, key=key, campaign_id=opts.campaign_id, replace_pending=opts.replace_pending
+        )
+    )
+    decided = dedupe.decide(
+        clean,
+        matches,
+        key=key,
+        on_duplicate=opts.on_duplicate,
+        has_campaign=opts.campaign_id is not None,
+    )
+    from schemas.contacts import validate_report_rows
+
+    try:
+        validate_report_rows(report.rows_frame(decided))
+    except Exception as exc:  # a schema failure here is a bug in the job, never the data's fault
+        raise ImportFailed(
+            f"Internal check of the clean rows failed: {str(exc).splitlines()[0]}"
+        ) from exc
+    counts = dedupe.counts(decided)
+    summary["counts"] = counts
+    summary["contacts"] = dedupe.contact_counts(decided)
+    summary["imported_count"] = counts["added"] + counts["updated"]
+    summary["errors"] = report.first_errors(decided)
+    summary["warnings"] += _row_warnings(decided)
+    folder = str(opts.report_dir / import_id)
+    if not opts.dry_run:
+        record = store.ImportRecord(
+            import_id,
+            opts.campaign_id,
+            summary["file_name"],
+            summary["file_sha256"],
+            "completed",
+            key,
+            summary["total_rows"],
+            counts,
+            summary["contacts"],
+            None,
+            None,
+            started,
+            store.utc_now(),
+            folder,
+        )
+        writer = session.writer()
+        store.write_import(writer, _writes(decided, opts, import_id), record)
+    summary["total_contacts"] = _total_contacts(session, opts, counts)
+    summary["success"] = True
+    summary["message"] = _message(summary)
+    return decided
+
+
+def _total_contacts(
+    session: StoreSession, opts: ImportOptions, counts: dict[str, int]
+) -> int | None:
+    if opts.campaign_id is None:
+        return None
+    con = session.reader()
+    now = store.campaign_entry_count(con, opts.campaign_id) if con is not None else 0
+    if not opts.dry_run:
+        return now
+    removed = (
+        store.replaceable_entry_count(con, opts.campaign_id)
+        if (con and opts.replace_pending)
+        else 0
+    )
+    return now - removed + counts["added"]
+
+
+def _fail(
+    path: Path,
+    opts: ImportOptions,
+    session: StoreSession,
+    import_id: str,
+    exc: EtlError,
+    started: Any,
+    clock: float,
+    *,
+    record: bool = True,
+    summary: dict[str, Any] | None = None,
+    table: extract.RawTable | None = None,
+) -> ImportResult:
+    """Report a file-level failure: summary with counts zero, import record `failed`."""
+    summary = summary or base_summary(path, import_id, opts)
+    summary.update(
+        success=False,
+        message=exc.message,
+        import_id=import_id,
+        counts={name: 0 for name in dedupe.OUTCOMES},
+        contacts={"created": 0, "existing": 0},
+        imported_count=0,
+        total_contacts=None,
+        errors=[],
+        error={"code": exc.code, "message": exc.message},
+    )
+    folder = report.report_folder(opts.report_dir, import_id)
+    keep_record = record and not opts.dry_run and not isinstance(exc, StoreBusy)
+    if keep_record and not (isinstance(exc, InvalidArgument) and opts.import_id is not None):
+        session.record_failure(
+            store.ImportRecord(
+                import_id,
+                opts.campaign_id,
+                path.name,
+                summary.get("file_sha256"),
+                "failed",
+                summary.get("key"),
+                summary.get("total_rows", 0),
+                {},
+                {},
+                exc.code,
+                exc.message,
+                started,
+                store.utc_now(),
+                str(opts.report_dir / import_id),
+            )
+        )
+    if table is not None:
+        report.write_parsed_only(folder, table)
+    summary["duration_s"] = round(time.perf_counter() - clock, 4)
+    report.write_summary(folder, summary)
+    return ImportResult(summary, exc.exit_code)

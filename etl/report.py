@@ -1,0 +1,101 @@
+"""The report folder of one import: summary.json, rows.parquet, errors.csv (SPEC section 9)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from etl.extract import RawTable
+from etl.normalize import formula_escaped, raw_json
+from etl.transform import REPORT_FIELDS
+
+ROWS_COLUMNS = ("row", "outcome", "reasons", "contact_id", *REPORT_FIELDS, "variables", "raw")
+MAX_ERRORS_LISTED = 50
+
+
+def report_folder(report_dir: Path, import_id: str) -> Path:
+    """`<report-dir>/<import_id>/`, created."""
+    folder = report_dir / import_id
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def write_summary(folder: Path, summary: dict[str, Any]) -> None:
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+
+
+def rows_frame(decided: pl.DataFrame) -> pl.DataFrame:
+    """The report's rows: every input row with its outcome, reasons and normalized fields."""
+    return decided.select(
+        pl.col("row").cast(pl.Int64),
+        pl.col("outcome"),
+        pl.col("reasons"),
+        pl.col("contact_id").cast(pl.Int64),
+        *[pl.col(name) for name in REPORT_FIELDS],
+        pl.col("variables"),
+        pl.col("raw"),
+    )
+
+
+def write_rows(folder: Path, rows: pl.DataFrame) -> None:
+    rows.write_parquet(folder / "rows.parquet", compression="lz4", statistics=False)
+
+
+def first_errors(decided: pl.DataFrame) -> list[dict[str, Any]]:
+    """SPEC `summary.errors`: the first 50 rejected rows with their raw key cell."""
+    rejected = decided.filter(pl.col("outcome") == "rejected").head(MAX_ERRORS_LISTED)
+    return [
+        {"row": row, "reasons": list(reasons), "value": value if value is not None else ""}
+        for row, reasons, value in rejected.select("row", "reasons", "key_raw").iter_rows()
+    ]
+
+
+def write_errors_csv(folder: Path, table: RawTable, decided: pl.DataFrame) -> None:
+    """The rejected rows as in the input, plus an `errors` column; formula cells escaped."""
+    width = len(table.headers)
+    cells = [RawTable.cell(i) for i in range(width)]
+    rejected = decided.filter(pl.col("outcome") == "rejected").select("row", "reasons")
+    body = (
+        table.frame.join(rejected, on="row", how="inner")
+        .sort("row")
+        .select(
+            *[formula_escaped(pl.col(c)).alias(c) for c in cells],
+            pl.col("reasons").list.join(";").alias("errors"),
+        )
+    )
+    header = io.StringIO()
+    csv.writer(header, delimiter=table.delimiter, lineterminator="\n").writerow(
+        [*table.header_cells, "errors"]
+    )
+    with open(folder / "errors.csv", "w", encoding="utf-8", newline="") as out:
+        out.write(header.getvalue())
+        if body.height:
+            out.write(
+                body.write_csv(
+                    include_header=False, separator=table.delimiter, line_terminator="\n"
+                )
+            )
+
+
+def write_parsed_only(folder: Path, table: RawTable) -> None:
+    """Reports of a parsed file that failed as a whole: rows without outcome, no rejected rows."""
+    named = [(header, RawTable.cell(i)) for i, header in enumerate(table.headers) if header]
+    rows = table.frame.select(
+        pl.col("row").cast(pl.Int64),
+        pl.lit(None, dtype=pl.String).alias("outcome"),
+        pl.lit([], dtype=pl.List(pl.String)).alias("reasons"),
+        pl.lit(None, dtype=pl.Int64).alias("contact_id"),
+        *[pl.lit(None, dtype=pl.String).alias(name) for name in REPORT_FIELDS],
+        pl.lit("{}").alias("variables"),
+        raw_json(named).alias("raw"),
+    )
+    write_rows(folder, rows)
+    nothing = pl.DataFrame(
+        schema={"row": pl.Int64, "outcome": pl.String, "reasons": pl.List(pl.String)}
+    )
+    write_errors_csv(folder, table, nothing)

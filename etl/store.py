@@ -1,0 +1,533 @@
+"""Everything DuckDB: connect and lock, migrations, queries, and the one write transaction."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from etl.dedupe import StoreMatches
+from etl.errors import InvalidArgument, StoreBusy
+
+CONTACT_FIELDS = (
+    "phone_number",
+    "email",
+    "name",
+    "first_name",
+    "last_name",
+    "company",
+    "job_title",
+    "linkedin_profile",
+    "locale",
+    "timezone",
+    "tag",
+    "country",
+    "metadata",
+)
+ENTRY_STATUSES = ("pending", "skipped", "completed", "failed")
+COUNT_NAMES = ("added", "updated", "skipped_existing", "duplicate_in_file", "rejected")
+
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (
+        1,
+        """
+        CREATE TABLE campaigns (
+            campaign_id BIGINT PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE contacts (
+            contact_id BIGINT PRIMARY KEY,
+            phone_number VARCHAR UNIQUE,
+            email VARCHAR UNIQUE,
+            name VARCHAR, first_name VARCHAR, last_name VARCHAR, company VARCHAR,
+            job_title VARCHAR, linkedin_profile VARCHAR, locale VARCHAR, timezone VARCHAR,
+            tag VARCHAR, country VARCHAR, metadata JSON,
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL,
+            import_id UUID
+        );
+        CREATE TABLE campaign_contacts (
+            entry_id BIGINT PRIMARY KEY,
+            campaign_id BIGINT NOT NULL,
+            contact_id BIGINT NOT NULL,
+            status VARCHAR NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'skipped', 'completed', 'failed')),
+            variables JSON,
+            import_id UUID,
+            created_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE imports (
+            import_id UUID PRIMARY KEY,
+            campaign_id BIGINT,
+            file_name VARCHAR,
+            file_sha256 VARCHAR,
+            status VARCHAR NOT NULL CHECK (status IN ('processing', 'completed', 'failed')),
+            key VARCHAR,
+            total_rows BIGINT NOT NULL DEFAULT 0,
+            added BIGINT NOT NULL DEFAULT 0,
+            updated BIGINT NOT NULL DEFAULT 0,
+            skipped_existing BIGINT NOT NULL DEFAULT 0,
+            duplicate_in_file BIGINT NOT NULL DEFAULT 0,
+            rejected BIGINT NOT NULL DEFAULT 0,
+            contacts_created BIGINT NOT NULL DEFAULT 0,
+            contacts_existing BIGINT NOT NULL DEFAULT 0,
+            error_code VARCHAR,
+            error_message VARCHAR,
+            started_at TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP,
+            report_dir VARCHAR
+        );
+        """,
+    ),
+)
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+    """Execute and fetch everything (DuckDB refuses new work while a result is pending)."""
+    return con.execute(sql, params).fetchall()
+
+
+def utc_now() -> datetime:
+    """Now, UTC, naive (the store keeps UTC timestamps without zone)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    """ISO-8601 with a `Z` suffix for a naive UTC timestamp."""
+    return None if moment is None else moment.replace(tzinfo=None).isoformat() + "Z"
+
+
+def _is_lock_error(exc: duckdb.Error) -> bool:
+    return "lock" in str(exc).lower()
+
+
+def connect(db: Path, *, lock_timeout: float, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store, waiting up to `lock_timeout` seconds for another process to let go."""
+    if not read_only:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + max(lock_timeout, 0.0)
+    while True:
+        try:
+            con = duckdb.connect(str(db), read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise StoreBusy(
+                    f"The store {db} is held by another process (another import is running?); "
+                    f"waited {lock_timeout:g}s (--lock-timeout). Retry later",
+                    step="store",
+                ) from exc
+            time.sleep(0.05)
+            continue
+        if not read_only:
+            migrate(con)
+        return con
+
+
+@contextmanager
+def opened(
+    db: Path, *, lock_timeout: float, read_only: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`connect` as a context manager that closes the connection."""
+    con = connect(db, lock_timeout=lock_timeout, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply the migrations this store has not seen yet, each in its own transaction."""
+    _run(
+        con,
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)",
+    )
+    done = {row[0] for row in _run(con, "SELECT version FROM schema_migrations")}
+    for version, sql in MIGRATIONS:
+        if version in done:
+            continue
+        _run(con, "BEGIN TRANSACTION")
+        _run(con, sql)
+        _run(con, "INSERT INTO schema_migrations VALUES (?, ?)", [version, utc_now()])
+        _run(con, "COMMIT")
+
+
+# --- campaigns ---------------------------------------------------------------------------
+
+
+def create_campaign(con: duckdb.DuckDBPyConnection, name: str, campaign_id: int | None) -> int:
+    """Insert a campaign; its id is `campaign_id` or the next free one."""
+    if campaign_id is not None and campaign_exists(con, campaign_id):
+        raise InvalidArgument(f"Campaign {campaign_id} already exists")
+    if campaign_id is None:
+        campaign_id = _run(con, "SELECT coalesce(max(campaign_id), 0) + 1 FROM campaigns")[0][0]
+    _run(con, "INSERT INTO campaigns VALUES (?, ?, ?)", [campaign_id, name, utc_now()])
+    return int(campaign_id)
+
+
+def campaign_exists(con: duckdb.DuckDBPyConnection, campaign_id: int) -> bool:
+    return bool(_run(con, "SELECT 1 FROM campaigns WHERE campaign_id = ?", [campaign_id]))
+
+
+def list_campaigns(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Campaigns with their entry counts by status, by id."""
+    rows = _run(
+        con,
+        """
+        SELECT c.campaign_id, c.name, c.created_at,
+               count(e.entry_id) FILTER (WHERE e.status = 'pending'),
+               count(e.entry_id) FILTER (WHERE e.status = 'skipped'),
+               count(e.entry_id) FILTER (WHERE e.status = 'completed'),
+               count(e.entry_id) FILTER (WHERE e.status = 'failed')
+        FROM campaigns c LEFT JOIN campaign_contacts e USING (campaign_id)
+        GROUP BY ALL ORDER BY c.campaign_id
+        """,
+    )
+    return [
+        {
+            "campaign_id": r[0],
+            "name": r[1],
+            "created_at": iso_utc(r[2]),
+            "entries": dict(zip(ENTRY_STATUSES, map(int, r[3:]), strict=True)),
+        }
+        for r in rows
+    ]
+
+
+def campaign_entry_count(con: duckdb.DuckDBPyConnection, campaign_id: int) -> int:
+    row = _run(con, "SELECT count(*) FROM campaign_contacts WHERE campaign_id = ?", [campaign_id])[
+        0
+    ]
+    return int(row[0])
+
+
+# --- the import --------------------------------------------------------------------------
+
+
+def import_id_used(con: duckdb.DuckDBPyConnection, import_id: str) -> bool:
+    return bool(_run(con, "SELECT 1 FROM imports WHERE import_id = ?", [import_id]))
+
+
+def lookup(
+    con: duckdb.DuckDBPyConnection,
+    clean: pl.DataFrame,
+    *,
+    key: str,
+    campaign_id: int | None,
+    replace_pending: bool,
+) -> StoreMatches:
+    """The existing contacts of the file's keys and non-key values, and their campaign entries."""
+    key_col, other_col = ("phone_number", "email") if key == "phone" else ("email", "phone_number")
+    keys = clean.select(pl.col("key_value").drop_nulls().unique())
+    others = clean.select(pl.col(other_col).drop_nulls().unique().alias("other_value"))
+    con.register("file_keys", keys)
+    con.register("file_others", others)
+    try:
+        by_key = con.sql(
+            f"SELECT c.{key_col} AS key_value, c.contact_id AS existing_id "
+            "FROM contacts c JOIN file_keys k ON c." + key_col + " = k.key_value"
+        ).pl()
+        owners = con.sql(
+            f"SELECT c.{other_col} AS other_value, c.contact_id AS owner_id "
+            f"FROM contacts c JOIN file_others o ON c.{other_col} = o.other_value"
+        ).pl()
+        next_id = _run(con, "SELECT coalesce(max(contact_id), 0) + 1 FROM contacts")[0][0]
+    finally:
+        con.unregister("file_keys")
+        con.unregister("file_others")
+    in_campaign = pl.DataFrame(schema={"contact_id": pl.Int64})
+    if campaign_id is not None and by_key.height:
+        con.register("found", by_key.select("existing_id"))
+        kept = "AND e.status IN ('completed', 'failed')" if replace_pending else ""
+        in_campaign = con.sql(
+            "SELECT DISTINCT e.contact_id FROM campaign_contacts e "
+            f"JOIN found f ON e.contact_id = f.existing_id WHERE e.campaign_id = {int(campaign_id)} {kept}"
+        ).pl()
+        con.unregister("found")
+    return StoreMatches(
+        by_key.cast({"existing_id": pl.Int64}),
+        owners.cast({"owner_id": pl.Int64}),
+        in_campaign.cast({"contact_id": pl.Int64}),
+        int(next_id),
+    )
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One row of `imports`."""
+
+    import_id: str
+    campaign_id: int | None
+    file_name: str
+    file_sha256: str | None
+    status: str
+    key: str | None
+    total_rows: int
+    counts: dict[str, int]
+    contacts: dict[str, int]
+    error_code: str | None
+    error_message: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    report_dir: str
+
+
+def insert_import_record(con: duckdb.DuckDBPyConnection, record: ImportRecord) -> None:
+    _run(
+        con,
+        "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            record.import_id,
+            record.campaign_id,
+            record.file_name,
+            record.file_sha256,
+            record.status,
+            record.key,
+            record.total_rows,
+            *[record.counts.get(name, 0) for name in COUNT_NAMES],
+            record.contacts.get("created", 0),
+            record.contacts.get("existing", 0),
+            record.error_code,
+            record.error_message,
+            record.started_at,
+            record.finished_at,
+            record.report_dir,
+        ],
+    )
+
+
+def record_failed_import(con: duckdb.DuckDBPyConnection, record: ImportRecord) -> None:
+    """The import record of a failed import, in its own transaction."""
+    _run(con, "BEGIN TRANSACTION")
+    insert_import_record(con, record)
+    _run(con, "COMMIT")
+
+
+@dataclass(frozen=True)
+class StoreWrites:
+    """What one import writes (frames from `dedupe.decide`)."""
+
+    new_contacts: pl.DataFrame  # contact_id + CONTACT_FIELDS
+    contact_updates: pl.DataFrame  # contact_id + CONTACT_FIELDS (null: keep)
+    new_entries: pl.DataFrame  # contact_id, variables
+    entry_updates: pl.DataFrame  # contact_id, variables (merged into the campaign's entries)
+    campaign_id: int | None
+    replace_pending: bool
+    import_id: str
+
+
+_FIELDS_SQL = ", ".join(CONTACT_FIELDS)
+
+
+def write_import(con: duckdb.DuckDBPyConnection, writes: StoreWrites, record: ImportRecord) -> None:
+    """Contacts, campaign entries and the import record in ONE transaction."""
+    now = utc_now()
+    _run(con, "BEGIN TRANSACTION")
+    try:
+        if writes.replace_pending and writes.campaign_id is not None:
+            _run(
+                con,
+                "DELETE FROM campaign_contacts WHERE campaign_id = ? AND status IN ('pending', 'skipped')",
+                [writes.campaign_id],
+            )
+        _insert_contacts(con, writes.new_contacts, writes.import_id, now)
+        _update_contacts(con, writes.contact_updates, now)
+        if writes.campaign_id is not None:
+            _insert_entries(con, writes.new_entries, writes.campaign_id, writes.import_id, now)
+            _merge_entry_variables(con, writes.entry_updates, writes.campaign_id)
+        insert_import_record(con, record)
+        _run(con, "COMMIT")
+    except BaseException:
+        _run(con, "ROLLBACK")
+        raise
+
+
+def _insert_contacts(
+    con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, import_id: str, now: datetime
+) -> None:
+    if frame.height == 0:
+        return
+    con.register("new_contacts", frame)
+    _run(
+        con,
+        f"INSERT INTO contacts (contact_id, {_FIELDS_SQL}, created_at, updated_at, import_id) "
+        f"SELECT contact_id, {_FIELDS_SQL}, $now, $now, $import_id FROM new_contacts",
+        {"now": now, "import_id": import_id},
+    )
+    con.unregister("new_contacts")
+
+
+def _update_contacts(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, now: datetime) -> None:
+    if frame.height == 0:
+        return
+    con.register("contact_updates", frame)
+    sets = ", ".join(f"{f} = coalesce(u.{f}, contacts.{f})" for f in CONTACT_FIELDS)
+    _run(
+        con,
+        f"UPDATE contacts SET {sets}, updated_at = $now FROM contact_updates u "
+        "WHERE contacts.contact_id = u.contact_id",
+        {"now": now},
+    )
+    con.unregister("contact_updates")
+
+
+def _insert_entries(
+    con: duckdb.DuckDBPyConnection,
+    frame: pl.DataFrame,
+    campaign_id: int,
+    import_id: str,
+    now: datetime,
+) -> None:
+    if frame.height == 0:
+        return
+    con.register("new_entries", frame)
+    _run(
+        con,
+        "INSERT INTO campaign_contacts (entry_id, campaign_id, contact_id, status, variables, import_id, created_at) "
+        "SELECT (SELECT coalesce(max(entry_id), 0) FROM campaign_contacts) + row_number() OVER (ORDER BY seq), "
+        "$campaign, contact_id, 'pending', variables, $import_id, $now FROM new_entries",
+        {"campaign": campaign_id, "import_id": import_id, "now": now},
+    )
+    con.unregister("new_entries")
+
+
+def _merge_entry_variables(
+    con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, campaign_id: int
+) -> None:
+    if frame.height == 0:
+        return
+    con.register("entry_updates", frame)
+    _run(
+        con,
+        "UPDATE campaign_contacts SET variables = json_merge_patch(coalesce(variables, '{}'), u.variables) "
+        "FROM entry_updates u WHERE campaign_contacts.contact_id = u.contact_id "
+        "AND campaign_contacts.campaign_id = $campaign",
+        {"campaign": campaign_id},
+    )
+    con.unregister("entry_updates")
+
+
+# --- history and export ------------------------------------------------------------------
+
+_IMPORT_COLUMNS = (
+    "import_id, campaign_id, file_name, file_sha256, status, key, total_rows, "
+    + ", ".join(COUNT_NAMES)
+    + ", error_code, error_message, started_at, finished_at, report_dir"
+)
+
+
+def _import_json(row: tuple[Any, ...]) -> dict[str, Any]:
+    (import_id, campaign_id, file_name, sha, status, key, total, *rest) = row
+    counts = dict(zip(COUNT_NAMES, rest[: len(COUNT_NAMES)], strict=True))
+    code, message, started, finished, report_dir = rest[len(COUNT_NAMES) :]
+    return {
+        "import_id": str(import_id),
+        "campaign_id": campaign_id,
+        "file_name": file_name,
+        "file_sha256": sha,
+        "status": status,
+        "key": key,
+        "total_rows": total,
+        "counts": counts,
+        "error": None if code is None else {"code": code, "message": message},
+        "started_at": iso_utc(started),
+        "finished_at": iso_utc(finished),
+        "report_dir": report_dir,
+    }
+
+
+def list_imports(con: duckdb.DuckDBPyConnection, campaign_id: int | None) -> list[dict[str, Any]]:
+    """Import records, newest first."""
+    where = "" if campaign_id is None else "WHERE campaign_id = ?"
+    params = [] if campaign_id is None else [campaign_id]
+    rows = _run(
+        con,
+        f"SELECT {_IMPORT_COLUMNS} FROM imports {where} ORDER BY started_at DESC, import_id",
+        params,
+    )
+    return [_import_json(r) for r in rows]
+
+
+def get_import(con: duckdb.DuckDBPyConnection, import_id: str) -> dict[str, Any] | None:
+    rows = _run(con, f"SELECT {_IMPORT_COLUMNS} FROM imports WHERE import_id = ?", [import_id])
+    return _import_json(rows[0]) if rows else None
+
+
+def export_contacts(con: duckdb.DuckDBPyConnection, campaign_id: int | None) -> pl.DataFrame:
+    """Contacts, or with a campaign one row per entry with `entry_id`, `status`, `variables`."""
+    contact_cols = f"c.contact_id, {', '.join('c.' + f for f in CONTACT_FIELDS)}, c.created_at, c.updated_at, c.import_id"
+    if campaign_id is None:
+        sql = f"SELECT {contact_cols} FROM contacts c ORDER BY c.contact_id"
+        return con.sql(sql).pl()
+    sql = (
+        f"SELECT {contact_cols}, e.entry_id, e.status, CAST(e.variables AS VARCHAR) AS variables "
+        f"FROM campaign_contacts e JOIN contacts c USING (contact_id) "
+        f"WHERE e.campaign_id = {int(campaign_id)} ORDER BY e.entry_id"
+    )
+    return con.sql(sql).pl()
+
+
+def replaceable_entry_count(con: duckdb.DuckDBPyConnection, campaign_id: int) -> int:
+    """Entries --replace-pending would delete: status pending or skipped."""
+    row = _run(
+        con,
+        "SELECT count(*) FROM campaign_contacts WHERE campaign_id = ? AND status IN ('pending', 'skipped')",
+        [campaign_id],
+    )[0]
+    return int(row[0])
+
+
+class StoreSession:
+    """The store as one command uses it: opened on first need, held until `close`.
+
+    A dry run never creates or writes the store: it reads it when it exists.
+    """
+
+    def __init__(self, db: Path, *, lock_timeout: float, dry_run: bool = False) -> None:
+        self.db = db
+        self.lock_timeout = lock_timeout
+        self.dry_run = dry_run
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def reader(self) -> duckdb.DuckDBPyConnection | None:
+        """A connection to read from; None for a dry run on a store that does not exist."""
+        if not self.dry_run:
+            return self.writer()
+        if self._con is None and self.db.exists():
+            self._con = connect(self.db, lock_timeout=self.lock_timeout, read_only=True)
+        return self._con
+
+    def writer(self) -> duckdb.DuckDBPyConnection:
+        """A read-write connection (creating the store and its schema on first use)."""
+        if self.dry_run:
+            raise RuntimeError("a dry run never writes to the store")
+        if self._con is None:
+            self._con = connect(self.db, lock_timeout=self.lock_timeout)
+        return self._con
+
+    def record_failure(self, record: ImportRecord) -> None:
+        """Best effort: a failure record the store cannot take must not hide the real error."""
+        if self.dry_run:
+            return
+        try:
+            record_failed_import(self.writer(), record)
+        except Exception:  # noqa: BLE001 - the original error is what the user needs to see
+            if self._con is not None:
+                try:
+                    _run(self._con, "ROLLBACK")
+                except duckdb.Error:
+                    pass
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None

@@ -1,0 +1,211 @@
+"""Normalize and validate every row (SPEC section 5): cells in, clean fields and reasons out.
+
+Per-value Python (phonenumbers, email-validator, pycountry, json) only ever sees the
+distinct values of a column, never the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from etl import countries, emails, metadata, phones
+from etl.columns import Column, ColumnPlan
+from etl.extract import EXTRA, ROW, RawTable
+from etl.normalize import full_name, json_object, raw_json, reasons, split_values, trimmed
+
+TEXT_FIELDS = (
+    "first_name",
+    "last_name",
+    "company",
+    "job_title",
+    "linkedin_profile",
+    "locale",
+    "timezone",
+    "tag",
+)
+REPORT_FIELDS = (
+    "phone_number",
+    "email",
+    "name",
+    *TEXT_FIELDS,
+    "country",
+    "metadata",
+)
+
+
+def _cell(column: Column) -> str:
+    return RawTable.cell(column.index)
+
+
+def _field(plan: ColumnPlan, name: str) -> pl.Expr:
+    column = plan.field_column(name)
+    return trimmed(_cell(column)) if column else pl.lit(None, dtype=pl.String)
+
+
+def candidate_values(frame: pl.DataFrame, columns: list[Column]) -> pl.DataFrame:
+    """One row per (row, candidate, value of a multi-value cell): `row`, `cand`, `seq`, `value`."""
+    parts = [
+        frame.select(
+            pl.col(ROW),
+            pl.lit(order, dtype=pl.Int32).alias("cand"),
+            split_values(pl.col(_cell(column))).alias("value"),
+        )
+        for order, column in enumerate(columns)
+    ]
+    long = pl.concat(parts).explode("value").with_row_index("seq")
+    value = pl.col("value").str.strip_chars()
+    return long.with_columns(value.alias("value")).filter(pl.col("value").str.len_bytes() > 0)
+
+
+def first_accepted(
+    long: pl.DataFrame, decided: pl.DataFrame, on: list[str], out: str
+) -> pl.DataFrame:
+    """Per row, the first candidate value that `decided` accepted: `row`, `out`, `out`_cand."""
+    accepted = long.join(decided.filter(pl.col(out).is_not_null()), on=on, how="inner")
+    return (
+        accepted.sort(ROW, "cand", "seq")
+        .unique(subset=ROW, keep="first", maintain_order=True)
+        .select(ROW, out, pl.col("cand").alias(f"{out}_cand"))
+    )
+
+
+def _decide_candidates(
+    frame: pl.DataFrame,
+    columns: list[Column],
+    out: str,
+    decide: Callable[[pl.DataFrame], pl.DataFrame],
+    extra: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """`row`, `out`, `out`_cand for every row (nulls where no candidate was accepted)."""
+    rows = frame.select(ROW)
+    if not columns:
+        return rows.with_columns(
+            pl.lit(None, dtype=pl.String).alias(out),
+            pl.lit(None, dtype=pl.Int32).alias(f"{out}_cand"),
+        )
+    long = candidate_values(frame, columns)
+    on = ["value"]
+    if extra is not None:
+        long = long.join(extra, on=ROW, how="left")
+        on = ["value", *[c for c in extra.columns if c != ROW]]
+    chosen = first_accepted(long, decide(long), on, out)
+    return rows.join(chosen, on=ROW, how="left")
+
+
+def _countries(frame: pl.DataFrame, plan: ColumnPlan, default_region: str) -> pl.DataFrame:
+    """`row`, `country` (resolved alpha-2 or null), `country_invalid`, `region`."""
+    cells = frame.select(ROW, _field(plan, "country").alias("value"))
+    present = cells.filter(pl.col("value").is_not_null())
+    resolved = countries.resolve_values(present) if present.height else None
+    if resolved is None:
+        cells = cells.with_columns(pl.lit(None, dtype=pl.String).alias("country"))
+    else:
+        cells = cells.join(resolved, on="value", how="left")
+    return cells.select(
+        ROW,
+        pl.col("country"),
+        (pl.col("value").is_not_null() & pl.col("country").is_null()).alias("country_invalid"),
+        pl.coalesce("country", pl.lit(default_region)).alias("region"),
+    )
+
+
+def _metadata(frame: pl.DataFrame, plan: ColumnPlan) -> pl.DataFrame:
+    cells = frame.select(ROW, _field(plan, "metadata").alias("value"))
+    present = cells.filter(pl.col("value").is_not_null())
+    if present.height == 0:
+        return cells.select(
+            ROW, pl.col("value").alias("metadata"), pl.lit(False).alias("metadata_invalid")
+        )
+    cells = cells.join(metadata.check_values(present), on="value", how="left")
+    invalid = pl.col("value").is_not_null() & pl.col("metadata").is_null()
+    return cells.select(ROW, "metadata", invalid.alias("metadata_invalid"))
+
+
+def _unused_candidates(plan: ColumnPlan, field_name: str) -> list[tuple[str, pl.Expr]]:
+    """Candidate cells a row did not use, kept as variables when another candidate was used."""
+    chosen = pl.col(f"{field_name}_cand")
+    return [
+        (
+            column.variable,
+            pl.when(chosen.is_not_null() & (chosen != order)).then(trimmed(_cell(column))),
+        )
+        for order, column in enumerate(plan.candidates(field_name))
+        if len(plan.candidates(field_name)) > 1
+    ]
+
+
+def _first_raw(columns: list[Column]) -> pl.Expr:
+    """The raw cell of the first candidate that is not empty (the row's key cell)."""
+    if not columns:
+        return pl.lit(None, dtype=pl.String)
+    return pl.coalesce(
+        [pl.when(trimmed(_cell(c)).is_not_null()).then(pl.col(_cell(c))) for c in columns]
+    )
+
+
+def normalize_rows(
+    table: RawTable, plan: ColumnPlan, key: str, *, region: str, phone_check: str, strict: bool
+) -> pl.DataFrame:
+    """The clean frame: one row per data row with fields, `key_value`, `reasons`, `rejected`."""
+    frame = table.frame
+    phone_cols, email_cols = plan.candidates("phone_number"), plan.candidates("email")
+    country = _countries(frame, plan, region)
+
+    def decide_phones(long: pl.DataFrame) -> pl.DataFrame:
+        return phones.normalize_pairs(long.select("value", "region"), phone_check).rename(
+            {"e164": "phone_number"}
+        )
+
+    def decide_emails(long: pl.DataFrame) -> pl.DataFrame:
+        return emails.normalize_values(long.select("value"))
+
+    phone = _decide_candidates(
+        frame, phone_cols, "phone_number", decide_phones, country.select(ROW, "region")
+    )
+    email = _decide_candidates(frame, email_cols, "email", decide_emails)
+    meta = _metadata(frame, plan)
+    joined = frame.join(country, on=ROW).join(phone, on=ROW).join(email, on=ROW).join(meta, on=ROW)
+    return joined.select(_clean_columns(table, plan, key, strict))
+
+
+def _clean_columns(table: RawTable, plan: ColumnPlan, key: str, strict: bool) -> list[pl.Expr]:
+    phone_cols, email_cols = plan.candidates("phone_number"), plan.candidates("email")
+    phone_raw, email_raw = _first_raw(phone_cols), _first_raw(email_cols)
+    phone_bad = phone_raw.is_not_null() & pl.col("phone_number").is_null()
+    email_bad = email_raw.is_not_null() & pl.col("email").is_null()
+    key_raw = phone_raw if key == "phone" else email_raw
+    key_value = pl.col("phone_number" if key == "phone" else "email")
+    malformed = pl.col(EXTRA).is_not_null()
+    field_invalid = [
+        ("invalid_phone", phone_bad),
+        ("invalid_email", email_bad),
+        ("invalid_metadata", pl.col("metadata_invalid")),
+        ("invalid_country", pl.col("country_invalid")),
+    ]
+    row_reasons = reasons([("missing_key", key_raw.is_null()), *field_invalid])
+    rejected = malformed | key_value.is_null()
+    if strict:
+        rejected = rejected | pl.any_horizontal(
+            [cond.fill_null(False) for _, cond in field_invalid]
+        )
+    variables = [(c.target or c.variable, trimmed(_cell(c))) for c in plan.variable_columns()]
+    variables += _unused_candidates(plan, "phone_number") + _unused_candidates(plan, "email")
+    raw_columns = [(c.header, _cell(c)) for c in plan.columns if c.header]
+    first, last = _field(plan, "first_name"), _field(plan, "last_name")
+    return [
+        pl.col(ROW),
+        key_value.alias("key_value"),
+        key_raw.alias("key_raw"),
+        rejected.alias("rejected"),
+        pl.when(malformed).then(pl.lit(["malformed_row"])).otherwise(row_reasons).alias("reasons"),
+        pl.col("phone_number"),
+        pl.col("email"),
+        full_name(_field(plan, "name"), first, last).alias("name"),
+        *[_field(plan, name).alias(name) for name in TEXT_FIELDS],
+        pl.col("country"),
+        pl.col("metadata"),
+        json_object(variables).alias("variables"),
+        raw_json(raw_columns).alias("raw"),
+    ]

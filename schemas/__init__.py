@@ -1,0 +1,1 @@
+"""Declarations: the alias table and the Pandera schemas."""
