@@ -1,0 +1,96 @@
+"""Global options, campaigns, start-up cost and documentation of every command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from etl import __version__
+from etl.cli import main
+from tests.conftest import ROOT, Cli
+
+
+def test_version(cli: Cli) -> None:
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.stdout
+
+
+def test_python_dash_m_and_no_heavy_imports_at_cli_import() -> None:
+    code = "import sys, etl.cli; print(sorted(m for m in ('polars', 'duckdb', 'pandera') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"
+    version = subprocess.run(
+        [sys.executable, "-m", "etl", "--version"], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert __version__ in version.stdout
+
+
+def test_campaign_create_prints_only_the_id(cli: Cli) -> None:
+    first = cli("campaign", "create", "Spring")
+    assert first.exit_code == 0 and first.stdout == "1\n"
+    chosen = cli("campaign", "create", "Summer", "--id", "42")
+    assert chosen.exit_code == 0 and chosen.stdout == "42\n"
+    assert cli("campaign", "create", "Autumn").stdout == "43\n"
+
+
+def test_campaign_create_existing_id_exit_65(cli: Cli) -> None:
+    cli("campaign", "create", "A", "--id", "7")
+    before = cli.snapshot()
+    result = cli("campaign", "create", "B", "--id", "7")
+    assert result.exit_code == 65
+    assert result.stderr == "Error: Campaign 7 already exists\n"
+    assert result.stdout == ""
+    assert cli.snapshot() == before
+
+
+def test_campaign_list_json(cli: Cli, tmp_path: Path) -> None:
+    campaign = cli.campaign("Calls")
+    path = tmp_path / "in.csv"
+    path.write_text("phone\n5551230001\n5551230002\n")
+    cli.run_import(str(path), "--campaign", str(campaign))
+    result = cli("campaign", "list", "--json")
+    assert result.exit_code == 0
+    item = json.loads(result.stdout.strip())
+    assert item["campaign_id"] == campaign and item["name"] == "Calls"
+    assert item["entries"] == {"pending": 2, "skipped": 0, "completed": 0, "failed": 0}
+    assert item["created_at"].endswith("Z")
+    human = cli("campaign", "list")
+    assert "Calls" in human.stdout and "pending=2" in human.stdout
+
+
+def test_db_from_environment(tmp_path: Path) -> None:
+    db = tmp_path / "env.duckdb"
+    env = {**os.environ, "CONTACTS_ETL_DB": str(db)}
+    out = subprocess.run(
+        [sys.executable, "-m", "etl", "campaign", "create", "Env"], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    assert out.returncode == 0 and out.stdout == "1\n"
+    assert db.exists()
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[str]:
+    names = []
+    for name, command in group.commands.items():
+        full = f"{prefix}{name}"
+        if isinstance(command, click.Group):
+            names += _commands(command, full + " ")
+        else:
+            names.append(full)
+    return names
+
+
+def test_every_command_and_import_option_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for command in _commands(main):
+        assert f"contacts-etl {command}" in readme, command
+    import_command = main.commands["import"]
+    for param in import_command.params:
+        for opt in getattr(param, "opts", []):
+            if opt.startswith("--"):
+                assert f"`{opt}" in readme, opt
