@@ -28,7 +28,9 @@ class Cli:
 
     def __call__(self, *args: str, input: str | None = None) -> Result:
         runner = CliRunner()
-        return runner.invoke(main, ["--db", str(self.db), *map(str, args)], input=input, catch_exceptions=False)
+        return runner.invoke(
+            main, ["--db", str(self.db), *map(str, args)], input=input, catch_exceptions=False
+        )
 
     def run_import(self, *args: str) -> Result:
         return self("import", *args, "--report-dir", str(self.reports))

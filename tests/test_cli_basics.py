@@ -23,10 +23,16 @@ def test_version(cli: Cli) -> None:
 
 def test_python_dash_m_and_no_heavy_imports_at_cli_import() -> None:
     code = "import sys, etl.cli; print(sorted(m for m in ('polars', 'duckdb', 'pandera') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     assert out.stdout.strip() == "[]"
     version = subprocess.run(
-        [sys.executable, "-m", "etl", "--version"], capture_output=True, text=True, cwd=ROOT, check=True
+        [sys.executable, "-m", "etl", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
     )
     assert __version__ in version.stdout
 
@@ -68,7 +74,11 @@ def test_db_from_environment(tmp_path: Path) -> None:
     db = tmp_path / "env.duckdb"
     env = {**os.environ, "CONTACTS_ETL_DB": str(db)}
     out = subprocess.run(
-        [sys.executable, "-m", "etl", "campaign", "create", "Env"], capture_output=True, text=True, env=env, cwd=ROOT
+        [sys.executable, "-m", "etl", "campaign", "create", "Env"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
     )
     assert out.returncode == 0 and out.stdout == "1\n"
     assert db.exists()

@@ -20,13 +20,20 @@ def _run(cli: Cli, path: Path, *args: str) -> tuple[int, dict, list[dict]]:
 
 def test_mapping_inline_wins_over_aliases_and_drops_columns(cli: Cli, tmp_path: Path) -> None:
     path = write_csv(tmp_path, "Tel,Phone,Who,Junk\n5551230001,5551239999,Ann,x\n")
-    mapping = json.dumps({"Tel": "phone_number", "Phone": "backup", "Who": "name", "Junk": None, "Nope": "tag"})
+    mapping = json.dumps(
+        {"Tel": "phone_number", "Phone": "backup", "Who": "name", "Junk": None, "Nope": "tag"}
+    )
     code, summary, rows = _run(cli, path, "--mapping", mapping)
     assert code == 0
     assert rows[0]["phone_number"] == "+15551230001"
     assert json.loads(rows[0]["variables"]) == {"backup": "5551239999"}
     assert rows[0]["name"] == "Ann"
-    assert summary["columns"] == {"Tel": "phone_number", "Phone": "backup", "Who": "name", "Junk": None}
+    assert summary["columns"] == {
+        "Tel": "phone_number",
+        "Phone": "backup",
+        "Who": "name",
+        "Junk": None,
+    }
     assert summary["resolution"] == {"Tel": "mapping", "Who": "mapping"}
     assert "mapping key 'Nope' is not in the header" in summary["warnings"]
 
@@ -53,7 +60,10 @@ def test_bad_mapping_is_invalid_argument(cli: Cli, tmp_path: Path, mapping: str)
     assert summary["error"]["code"] == "INVALID_ARGUMENT"
     assert "--mapping" in result.stderr
     after = cli.snapshot()
-    assert after["contacts"] == before["contacts"] and after["campaign_contacts"] == before["campaign_contacts"]
+    assert (
+        after["contacts"] == before["contacts"]
+        and after["campaign_contacts"] == before["campaign_contacts"]
+    )
 
 
 def test_several_phone_columns_each_row_takes_the_first_accepted(cli: Cli, tmp_path: Path) -> None:
@@ -92,7 +102,9 @@ def test_region_option_and_per_row_country(cli: Cli, tmp_path: Path) -> None:
     assert [r["country"] for r in rows] == ["DE", None, "GB"]
 
 
-def test_invalid_country_is_a_warning_and_the_default_region_is_used(cli: Cli, tmp_path: Path) -> None:
+def test_invalid_country_is_a_warning_and_the_default_region_is_used(
+    cli: Cli, tmp_path: Path
+) -> None:
     code, _, rows = _run(cli, write_csv(tmp_path, "phone,country\n5551230001,Atlantis\n"))
     assert code == 0
     assert rows[0]["outcome"] == "added"
@@ -115,7 +127,9 @@ def test_scientific_notation_is_invalid_phone(cli: Cli, tmp_path: Path) -> None:
     assert rows[0]["outcome"] == "rejected" and rows[0]["reasons"] == ["invalid_phone"]
 
 
-def test_invalid_non_key_fields_are_dropped_or_rejected_with_strict(cli: Cli, tmp_path: Path) -> None:
+def test_invalid_non_key_fields_are_dropped_or_rejected_with_strict(
+    cli: Cli, tmp_path: Path
+) -> None:
     text = 'phone,email,metadata\n5551230001,not-an-email,"[1,2]"\n5551230002,ok@example.com,{}\n'
     path = write_csv(tmp_path, text)
     _, _, lenient = _run(cli, path, "--dry-run")
@@ -161,12 +175,18 @@ def test_dry_run_without_a_store_does_not_create_it(cli: Cli, tmp_path: Path) ->
 
 def test_report_dir_and_report_files(cli: Cli, tmp_path: Path) -> None:
     reports = tmp_path / "elsewhere"
-    path = write_csv(tmp_path, "phone,note\n=cmd|' /C calc'!A0,x\n5551230001,y\n+not a phone,@SUM(1)\n")
+    path = write_csv(
+        tmp_path, "phone,note\n=cmd|' /C calc'!A0,x\n5551230001,y\n+not a phone,@SUM(1)\n"
+    )
     result = cli("import", str(path), "--json", "--report-dir", str(reports))
     assert result.exit_code == 0
     summary = json.loads(result.stdout)
     folder = reports / summary["import_id"]
-    assert sorted(p.name for p in folder.iterdir()) == ["errors.csv", "rows.parquet", "summary.json"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "errors.csv",
+        "rows.parquet",
+        "summary.json",
+    ]
     assert json.loads((folder / "summary.json").read_text()) == summary
     with open(folder / "errors.csv", newline="") as f:
         errors = list(csv.reader(f))
@@ -175,11 +195,30 @@ def test_report_dir_and_report_files(cli: Cli, tmp_path: Path) -> None:
     assert errors[2] == ["'+not a phone", "'@SUM(1)", "invalid_phone"]
     rows = pl.read_parquet(folder / "rows.parquet")
     assert rows.columns == [
-        "row", "outcome", "reasons", "contact_id", "phone_number", "email", "name", "first_name",
-        "last_name", "company", "job_title", "linkedin_profile", "locale", "timezone", "tag",
-        "country", "metadata", "variables", "raw",
+        "row",
+        "outcome",
+        "reasons",
+        "contact_id",
+        "phone_number",
+        "email",
+        "name",
+        "first_name",
+        "last_name",
+        "company",
+        "job_title",
+        "linkedin_profile",
+        "locale",
+        "timezone",
+        "tag",
+        "country",
+        "metadata",
+        "variables",
+        "raw",
     ]
-    assert json.loads(rows.row(0, named=True)["raw"]) == {"phone": "=cmd|' /C calc'!A0", "note": "x"}
+    assert json.loads(rows.row(0, named=True)["raw"]) == {
+        "phone": "=cmd|' /C calc'!A0",
+        "note": "x",
+    }
 
 
 def test_summary_fields_and_first_fifty_errors(cli: Cli, tmp_path: Path) -> None:
@@ -187,9 +226,26 @@ def test_summary_fields_and_first_fifty_errors(cli: Cli, tmp_path: Path) -> None
     code, summary, _ = _run(cli, write_csv(tmp_path, "\n".join(lines) + "\n"))
     assert code == 0
     assert set(summary) == {
-        "success", "message", "import_id", "campaign_id", "file_name", "file_sha256", "import_date",
-        "dry_run", "key", "total_rows", "counts", "contacts", "imported_count", "total_contacts",
-        "columns", "resolution", "warnings", "errors", "error", "duration_s",
+        "success",
+        "message",
+        "import_id",
+        "campaign_id",
+        "file_name",
+        "file_sha256",
+        "import_date",
+        "dry_run",
+        "key",
+        "total_rows",
+        "counts",
+        "contacts",
+        "imported_count",
+        "total_contacts",
+        "columns",
+        "resolution",
+        "warnings",
+        "errors",
+        "error",
+        "duration_s",
     }
     assert summary["total_rows"] == 61 == sum(summary["counts"].values())
     assert len(summary["errors"]) == 50
@@ -219,7 +275,9 @@ def test_missing_file_exit_66(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_unknown_campaign_exit_67(cli: Cli, tmp_path: Path) -> None:
-    result = cli.run_import(str(write_csv(tmp_path, "phone\n5551230001\n")), "--campaign", "999", "--json")
+    result = cli.run_import(
+        str(write_csv(tmp_path, "phone\n5551230001\n")), "--campaign", "999", "--json"
+    )
     assert result.exit_code == 67
     assert "Campaign 999 not found" in result.stderr
     assert cli.summary(result)["error"]["code"] == "CAMPAIGN_NOT_FOUND"
@@ -228,10 +286,16 @@ def test_unknown_campaign_exit_67(cli: Cli, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("key", "message"),
-    [("auto", "No phone column detected"), ("phone", "No phone column detected"), ("email", "No email column detected")],
+    [
+        ("auto", "No phone column detected"),
+        ("phone", "No phone column detected"),
+        ("email", "No email column detected"),
+    ],
 )
 def test_no_key_column_exit_65(cli: Cli, tmp_path: Path, key: str, message: str) -> None:
-    result = cli.run_import(str(write_csv(tmp_path, "Name,Company\nAnn,Acme\n")), "--key", key, "--json")
+    result = cli.run_import(
+        str(write_csv(tmp_path, "Name,Company\nAnn,Acme\n")), "--key", key, "--json"
+    )
     assert result.exit_code == 65
     assert message in result.stderr
     summary = cli.summary(result)
@@ -262,11 +326,15 @@ def test_failed_schema_check_is_an_internal_error_and_writes_nothing(
     from etl import phones
 
     def broken(pairs: pl.DataFrame, check: str) -> pl.DataFrame:
-        return pairs.select("value", "region").unique().with_columns(pl.lit("not e164").alias("e164"))
+        return (
+            pairs.select("value", "region").unique().with_columns(pl.lit("not e164").alias("e164"))
+        )
 
     monkeypatch.setattr(phones, "normalize_pairs", broken)
     campaign = cli.campaign()
-    result = cli.run_import(str(write_csv(tmp_path, "phone\n5551230001\n")), "--campaign", str(campaign), "--json")
+    result = cli.run_import(
+        str(write_csv(tmp_path, "phone\n5551230001\n")), "--campaign", str(campaign), "--json"
+    )
     assert result.exit_code == 70
     assert "Internal check of the clean rows failed" in result.stderr
     assert "Traceback" not in result.output

@@ -45,11 +45,17 @@ def test_appointments_phone_formats_become_e164(cli: Cli) -> None:
         "Company": "company",
         "Appointment Date": "appointment_date",
     }
-    assert summary["resolution"] == {"Phone Number": "alias", "Customer Name": "alias", "Company": "alias"}
+    assert summary["resolution"] == {
+        "Phone Number": "alias",
+        "Customer Name": "alias",
+        "Company": "alias",
+    }
     stored = cli.query("SELECT phone_number, name FROM contacts ORDER BY contact_id")
     assert stored[0] == ("+15551234567", "Ada Lovelace")
     assert len(stored) == 4
-    entries = cli.query("SELECT status, CAST(variables AS VARCHAR) FROM campaign_contacts ORDER BY entry_id")
+    entries = cli.query(
+        "SELECT status, CAST(variables AS VARCHAR) FROM campaign_contacts ORDER BY entry_id"
+    )
     assert [e[0] for e in entries] == ["pending"] * 4
     assert json.loads(entries[3][1]) == {"appointment_date": "2026-12-03 11:15"}
 
@@ -65,14 +71,21 @@ def test_leads_keyed_by_email_with_a_custom_column(cli: Cli) -> None:
     ]
     assert [r["outcome"] for r in rows] == ["added", "added", "rejected", "added"]
     assert rows[2]["reasons"] == ["invalid_email"]
-    assert [r["name"] for r in rows] == ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Katherine Johnson"]
+    assert [r["name"] for r in rows] == [
+        "Ada Lovelace",
+        "Grace Hopper",
+        "Alan Turing",
+        "Katherine Johnson",
+    ]
     assert rows[0]["job_title"] == "Mathematician"
     assert json.loads(rows[1]["variables"]) == {"favorite_color": "blue"}
     assert json.loads(rows[3]["variables"]) == {}  # empty cells are dropped
     assert summary["columns"]["firstName"] == "first_name"
     assert summary["columns"]["companyName"] == "company"
     assert summary["columns"]["Favorite Color"] == "favorite_color"
-    assert summary["errors"] == [{"row": 3, "reasons": ["invalid_email"], "value": "alan.turing@bletchley"}]
+    assert summary["errors"] == [
+        {"row": 3, "reasons": ["invalid_email"], "value": "alan.turing@bletchley"}
+    ]
 
 
 def test_contacts_with_json_metadata(cli: Cli) -> None:
@@ -87,7 +100,9 @@ def test_contacts_with_json_metadata(cli: Cli) -> None:
     assert rows[0]["linkedin_profile"] == "https://www.linkedin.com/in/ada"
     assert rows[0]["locale"] == "en-GB" and rows[0]["timezone"] == "Europe/London"
     assert "1 rows: invalid_metadata (the field was left empty)" in summary["warnings"]
-    stored = cli.query("SELECT CAST(metadata AS VARCHAR) FROM contacts WHERE email = 'ada@example.com'")
+    stored = cli.query(
+        "SELECT CAST(metadata AS VARCHAR) FROM contacts WHERE email = 'ada@example.com'"
+    )
     assert json.loads(stored[0][0]) == {"source": "conference", "score": 42}
 
 
