@@ -36,23 +36,32 @@ def other_field(key: str) -> str:
 
 
 def assign_contacts(clean: pl.DataFrame, matches: StoreMatches, create_new: bool) -> pl.DataFrame:
-    """Adds `existing_id`, `contact_id`, `creates` and `duplicate` (first occurrence wins)."""
+    """Adds `existing_id`, `contact_id`, `creates` and `duplicate` (first occurrence wins).
+
+    Only accepted rows take part: a rejected row (malformed, or --strict) that happens to
+    carry a valid key must not make a later good row of the same key its duplicate.
+    New contacts get ids from `next_contact_id` on, in the order their key first appears.
+    """
     accepted = ~pl.col("rejected")
-    df = clean.join(matches.by_key, on="key_value", how="left")
-    first = pl.col(ROW) == pl.col(ROW).min().over("key_value")
-    order = pl.col(ROW).min().over("key_value")
-    new_rank = order.rank("dense").over(pl.col("existing_id").is_null() & accepted)
-    df = df.with_columns(
-        (accepted & first).alias("first_of_key"),
-        pl.when(accepted & pl.col("existing_id").is_null())
-        .then(new_rank.cast(pl.Int64) + (matches.next_contact_id - 1))
-        .alias("new_id"),
+    df = clean.with_columns(pl.when(accepted).then(pl.col("key_value")).alias("_key"))
+    df = df.join(matches.by_key.rename({"key_value": "_key"}), on="_key", how="left")
+    new_ids = (
+        df.filter(pl.col("_key").is_not_null() & pl.col("existing_id").is_null())
+        .group_by("_key")
+        .agg(pl.col(ROW).min().alias("_first"))
+        .sort("_first")
+        .select(
+            "_key",
+            (pl.int_range(pl.len(), dtype=pl.Int64) + matches.next_contact_id).alias("new_id"),
+        )
     )
+    df = df.join(new_ids, on="_key", how="left")
+    first = accepted & (pl.col(ROW) == pl.col(ROW).min().over("_key"))
     return df.with_columns(
-        pl.when(accepted).then(pl.coalesce("existing_id", "new_id")).alias("contact_id"),
-        (pl.col("first_of_key") & pl.col("existing_id").is_null()).alias("creates"),
-        (accepted & ~pl.col("first_of_key") & pl.lit(not create_new)).alias("duplicate"),
-    )
+        pl.coalesce("existing_id", "new_id").alias("contact_id"),
+        (first & pl.col("existing_id").is_null()).alias("creates"),
+        (accepted & ~first & pl.lit(not create_new)).alias("duplicate"),
+    ).drop("_key", "new_id")
 
 
 def outcome_expr(on_duplicate: str, has_campaign: bool) -> pl.Expr:
@@ -113,7 +122,8 @@ def decide(
     df = _in_use(df.with_columns(writes.alias("writes_fields")), key, matches)
     other = other_field(key)
     code = "email_in_use" if other == "email" else "phone_in_use"
-    return df.with_columns(
+    # Joins do not promise to keep row order; the report lists rows in file order.
+    return df.sort(ROW).with_columns(
         pl.when(pl.col("in_use"))
         .then(pl.lit(None, dtype=pl.String))
         .otherwise(pl.col(other))
