@@ -61,8 +61,9 @@ def counts(**given: int) -> dict[str, int]:
 @pytest.mark.parametrize("action", ["skip", "update", "create_new"])
 def test_no_existing_contact_is_added(cli: Cli, tmp_path: Path, key: str, action: str) -> None:
     campaign = cli.campaign()
-    summary = run(cli, tmp_path, SEED, "--campaign", str(campaign), "--key", key,
-                  "--on-duplicate", action)
+    summary = run(
+        cli, tmp_path, SEED, "--campaign", str(campaign), "--key", key, "--on-duplicate", action
+    )
     assert summary["key"] == key
     assert outcomes(cli, summary) == [("added", [])]
     assert summary["counts"] == counts(added=1)
@@ -109,8 +110,9 @@ def test_existing_not_in_campaign_update_adds_entry_and_overwrites_contact(
     cli: Cli, tmp_path: Path, key: str
 ) -> None:
     campaign = _seed_other_campaign(cli, tmp_path, key)
-    summary = run(cli, tmp_path, AGAIN, "--campaign", str(campaign), "--key", key,
-                  "--on-duplicate", "update")
+    summary = run(
+        cli, tmp_path, AGAIN, "--campaign", str(campaign), "--key", key, "--on-duplicate", "update"
+    )
     assert outcomes(cli, summary) == [("added", [])]
     assert summary["counts"] == counts(added=1)
     assert summary["contacts"] == {"created": 0, "existing": 1}
@@ -122,12 +124,19 @@ def test_existing_not_in_campaign_update_adds_entry_and_overwrites_contact(
 
 
 @pytest.mark.parametrize("key", KEYS)
-def test_existing_not_in_campaign_create_new_adds_entry(
-    cli: Cli, tmp_path: Path, key: str
-) -> None:
+def test_existing_not_in_campaign_create_new_adds_entry(cli: Cli, tmp_path: Path, key: str) -> None:
     campaign = _seed_other_campaign(cli, tmp_path, key)
-    summary = run(cli, tmp_path, AGAIN, "--campaign", str(campaign), "--key", key,
-                  "--on-duplicate", "create_new")
+    summary = run(
+        cli,
+        tmp_path,
+        AGAIN,
+        "--campaign",
+        str(campaign),
+        "--key",
+        key,
+        "--on-duplicate",
+        "create_new",
+    )
     assert outcomes(cli, summary) == [("added", [])]
     assert summary["contacts"] == {"created": 0, "existing": 1}
     assert (summary["imported_count"], summary["total_contacts"]) == (1, 1)
@@ -143,9 +152,7 @@ def _seed_campaign(cli: Cli, tmp_path: Path, key: str) -> int:
 
 
 @pytest.mark.parametrize("key", KEYS)
-def test_existing_in_campaign_skip_is_skipped_existing(
-    cli: Cli, tmp_path: Path, key: str
-) -> None:
+def test_existing_in_campaign_skip_is_skipped_existing(cli: Cli, tmp_path: Path, key: str) -> None:
     campaign = _seed_campaign(cli, tmp_path, key)
     before = cli.snapshot()
     summary = run(cli, tmp_path, AGAIN, "--campaign", str(campaign), "--key", key)
@@ -163,8 +170,9 @@ def test_existing_in_campaign_update_overwrites_and_merges_variables(
     cli: Cli, tmp_path: Path, key: str
 ) -> None:
     campaign = _seed_campaign(cli, tmp_path, key)
-    summary = run(cli, tmp_path, AGAIN, "--campaign", str(campaign), "--key", key,
-                  "--on-duplicate", "update")
+    summary = run(
+        cli, tmp_path, AGAIN, "--campaign", str(campaign), "--key", key, "--on-duplicate", "update"
+    )
     assert outcomes(cli, summary) == [("updated", [])]
     assert summary["counts"] == counts(updated=1)
     assert summary["contacts"] == {"created": 0, "existing": 1}
@@ -181,8 +189,17 @@ def test_existing_in_campaign_create_new_adds_second_entry(
     cli: Cli, tmp_path: Path, key: str
 ) -> None:
     campaign = _seed_campaign(cli, tmp_path, key)
-    summary = run(cli, tmp_path, AGAIN, "--campaign", str(campaign), "--key", key,
-                  "--on-duplicate", "create_new")
+    summary = run(
+        cli,
+        tmp_path,
+        AGAIN,
+        "--campaign",
+        str(campaign),
+        "--key",
+        key,
+        "--on-duplicate",
+        "create_new",
+    )
     assert outcomes(cli, summary) == [("added", [])]
     assert summary["counts"] == counts(added=1)
     assert summary["contacts"] == {"created": 0, "existing": 1}
@@ -195,9 +212,7 @@ def test_existing_in_campaign_create_new_adds_second_entry(
 
 
 @pytest.mark.parametrize("key", KEYS)
-def test_no_campaign_existing_skip_is_skipped_existing(
-    cli: Cli, tmp_path: Path, key: str
-) -> None:
+def test_no_campaign_existing_skip_is_skipped_existing(cli: Cli, tmp_path: Path, key: str) -> None:
     run(cli, tmp_path, SEED, "--key", key, name="seed.csv")
     summary = run(cli, tmp_path, AGAIN, "--key", key)
     assert outcomes(cli, summary) == [("skipped_existing", [])]
@@ -246,8 +261,9 @@ def test_in_file_duplicates_first_occurrence_wins(
     cli: Cli, tmp_path: Path, key: str, action: str
 ) -> None:
     campaign = cli.campaign()
-    summary = run(cli, tmp_path, TWICE, "--campaign", str(campaign), "--key", key,
-                  "--on-duplicate", action)
+    summary = run(
+        cli, tmp_path, TWICE, "--campaign", str(campaign), "--key", key, "--on-duplicate", action
+    )
     assert [o for o, _ in outcomes(cli, summary)] == ["added", "added", "duplicate_in_file"]
     assert summary["contacts"] == {"created": 2, "existing": 0}
     assert [r[2] for r in contacts(cli)] == ["Ann", "Bob"]
@@ -259,15 +275,26 @@ def test_in_file_duplicates_first_occurrence_wins(
 @pytest.mark.parametrize("key", KEYS)
 def test_create_new_dedupes_nothing_in_the_file(cli: Cli, tmp_path: Path, key: str) -> None:
     campaign = cli.campaign()
-    summary = run(cli, tmp_path, TWICE, "--campaign", str(campaign), "--key", key,
-                  "--on-duplicate", "create_new")
+    summary = run(
+        cli,
+        tmp_path,
+        TWICE,
+        "--campaign",
+        str(campaign),
+        "--key",
+        key,
+        "--on-duplicate",
+        "create_new",
+    )
     assert [o for o, _ in outcomes(cli, summary)] == ["added"] * 3
     assert summary["counts"] == counts(added=3)
     assert summary["contacts"] == {"created": 2, "existing": 0}
     assert summary["total_contacts"] == 3
     assert [r[2] for r in contacts(cli)] == ["Ann", "Bob"]  # the first row made Ann
     assert [(e[0], e[2]["appt"]) for e in entries(cli, campaign)] == [
-        (1, "mon"), (2, "tue"), (1, "wed"),
+        (1, "mon"),
+        (2, "tue"),
+        (1, "wed"),
     ]
 
 
@@ -351,7 +378,9 @@ def test_phone_in_use_when_the_key_is_email(cli: Cli, tmp_path: Path) -> None:
     )
     summary = run(cli, tmp_path, text, "--key", "email")
     assert outcomes(cli, summary) == [
-        ("added", ["phone_in_use"]), ("added", []), ("added", ["phone_in_use"]),
+        ("added", ["phone_in_use"]),
+        ("added", []),
+        ("added", ["phone_in_use"]),
     ]
     assert "2 rows: phone_in_use (the field was left empty)" in summary["warnings"]
     assert [r[:2] for r in contacts(cli)] == [
@@ -363,10 +392,7 @@ def test_phone_in_use_when_the_key_is_email(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_update_never_takes_another_contacts_email(cli: Cli, tmp_path: Path) -> None:
-    seed = HEADER + (
-        "+15550100001,ann@example.com,Ann,,,\n"
-        "+15550100002,bob@example.com,Bob,,,\n"
-    )
+    seed = HEADER + ("+15550100001,ann@example.com,Ann,,,\n+15550100002,bob@example.com,Bob,,,\n")
     run(cli, tmp_path, seed, name="seed.csv")
     text = HEADER + (
         "+15550100001,bob@example.com,Ann L,,,\n"  # Bob's email: stays Bob's
@@ -375,7 +401,9 @@ def test_update_never_takes_another_contacts_email(cli: Cli, tmp_path: Path) -> 
     )
     summary = run(cli, tmp_path, text, "--on-duplicate", "update")
     assert outcomes(cli, summary) == [
-        ("updated", ["email_in_use"]), ("updated", []), ("added", ["email_in_use"]),
+        ("updated", ["email_in_use"]),
+        ("updated", []),
+        ("added", ["email_in_use"]),
     ]
     assert [r[:3] for r in contacts(cli)] == [
         ("+15550100001", "ann@example.com", "Ann L"),
@@ -395,12 +423,8 @@ def test_skip_does_not_flag_an_email_it_does_not_write(cli: Cli, tmp_path: Path)
 
 # --- --replace-pending ----------------------------------------------------------------------
 
-FOUR = HEADER + "".join(
-    f"+1555010000{i},p{i}@example.com,P{i},,run1,\n" for i in range(1, 5)
-)
-FIVE = HEADER + "".join(
-    f"+1555010000{i},p{i}@example.com,P{i},,run2,\n" for i in range(1, 6)
-)
+FOUR = HEADER + "".join(f"+1555010000{i},p{i}@example.com,P{i},,run1,\n" for i in range(1, 5))
+FIVE = HEADER + "".join(f"+1555010000{i},p{i}@example.com,P{i},,run2,\n" for i in range(1, 6))
 STATUSES = {1: "pending", 2: "skipped", 3: "completed", 4: "failed"}
 
 
@@ -427,10 +451,15 @@ def _replace_setup(cli: Cli, tmp_path: Path) -> tuple[int, int]:
 
 def test_replace_pending_deletes_pending_and_skipped_only(cli: Cli, tmp_path: Path) -> None:
     campaign, other = _replace_setup(cli, tmp_path)
-    summary = run(cli, tmp_path, FIVE, "--campaign", str(campaign), "--replace-pending",
-                  name="run2.csv")
+    summary = run(
+        cli, tmp_path, FIVE, "--campaign", str(campaign), "--replace-pending", name="run2.csv"
+    )
     assert [o for o, _ in outcomes(cli, summary)] == [
-        "added", "added", "skipped_existing", "skipped_existing", "added",
+        "added",
+        "added",
+        "skipped_existing",
+        "skipped_existing",
+        "added",
     ]
     assert summary["counts"] == counts(added=3, skipped_existing=2)
     assert summary["contacts"] == {"created": 1, "existing": 4}
@@ -453,8 +482,16 @@ def test_replace_pending_deletes_pending_and_skipped_only(cli: Cli, tmp_path: Pa
 def test_replace_pending_dry_run_counts_without_writing(cli: Cli, tmp_path: Path) -> None:
     campaign, _ = _replace_setup(cli, tmp_path)
     before = cli.snapshot()
-    summary = run(cli, tmp_path, FIVE, "--campaign", str(campaign), "--replace-pending",
-                  "--dry-run", name="run2.csv")
+    summary = run(
+        cli,
+        tmp_path,
+        FIVE,
+        "--campaign",
+        str(campaign),
+        "--replace-pending",
+        "--dry-run",
+        name="run2.csv",
+    )
     assert summary["dry_run"] is True
     assert summary["counts"] == counts(added=3, skipped_existing=2)
     assert summary["contacts"] == {"created": 1, "existing": 4}
@@ -464,15 +501,37 @@ def test_replace_pending_dry_run_counts_without_writing(cli: Cli, tmp_path: Path
 
 def test_replace_pending_with_update_and_create_new(cli: Cli, tmp_path: Path) -> None:
     campaign, _ = _replace_setup(cli, tmp_path)
-    summary = run(cli, tmp_path, FIVE, "--campaign", str(campaign), "--replace-pending",
-                  "--on-duplicate", "update", name="run2.csv")
+    summary = run(
+        cli,
+        tmp_path,
+        FIVE,
+        "--campaign",
+        str(campaign),
+        "--replace-pending",
+        "--on-duplicate",
+        "update",
+        name="run2.csv",
+    )
     assert [o for o, _ in outcomes(cli, summary)] == [
-        "added", "added", "updated", "updated", "added",
+        "added",
+        "added",
+        "updated",
+        "updated",
+        "added",
     ]
     assert summary["total_contacts"] == 5
     _set_statuses(cli.db, campaign)  # contacts 1, 2 get fresh pending/skipped entries again
-    summary = run(cli, tmp_path, FIVE, "--campaign", str(campaign), "--replace-pending",
-                  "--on-duplicate", "create_new", name="run3.csv")
+    summary = run(
+        cli,
+        tmp_path,
+        FIVE,
+        "--campaign",
+        str(campaign),
+        "--replace-pending",
+        "--on-duplicate",
+        "create_new",
+        name="run3.csv",
+    )
     # 3 and 4 keep their completed/failed entries and get a second one each.
     assert summary["counts"] == counts(added=5)
     assert summary["total_contacts"] == 7
@@ -555,8 +614,17 @@ def test_total_contacts_counts_all_entries_of_the_campaign(cli: Cli, tmp_path: P
     summary = run(cli, tmp_path, FIVE, "--campaign", str(campaign), name="run2.csv")
     assert summary["counts"] == counts(added=1, skipped_existing=4)
     assert summary["total_contacts"] == 5
-    dry = run(cli, tmp_path, FIVE, "--campaign", str(campaign), "--on-duplicate", "create_new",
-              "--dry-run", name="run3.csv")
+    dry = run(
+        cli,
+        tmp_path,
+        FIVE,
+        "--campaign",
+        str(campaign),
+        "--on-duplicate",
+        "create_new",
+        "--dry-run",
+        name="run3.csv",
+    )
     assert dry["total_contacts"] == 10  # what the campaign would hold
 
 

@@ -57,7 +57,8 @@ def show(cli: Cli, import_id: str) -> dict[str, Any]:
 
 def utc(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
-    assert moment.utcoffset() is not None and moment.utcoffset().total_seconds() == 0
+    offset = moment.utcoffset()
+    assert offset is not None and offset.total_seconds() == 0
     return moment
 
 
@@ -139,7 +140,8 @@ def test_imports_list_newest_first_and_by_campaign(cli: Cli, tmp_path: Path) -> 
     started = [utc(i["started_at"]) for i in items]
     assert started == sorted(started, reverse=True)
     assert [i["import_id"] for i in listed(cli, "--campaign", str(first))] == [
-        c["import_id"], a["import_id"],
+        c["import_id"],
+        a["import_id"],
     ]
     assert [i["import_id"] for i in listed(cli, "--campaign", str(second))] == [b["import_id"]]
     assert listed(cli, "--campaign", "99") == []
@@ -160,9 +162,17 @@ def test_imports_show_completed(cli: Cli, tmp_path: Path) -> None:
     assert item["file_sha256"] == a["file_sha256"] and len(item["file_sha256"]) == 64
     assert (item["status"], item["key"], item["total_rows"]) == ("completed", "phone", 3)
     assert set(item["counts"]) == COUNT_FIELDS
-    assert item["counts"] == a["counts"] == {
-        "added": 2, "updated": 0, "skipped_existing": 0, "duplicate_in_file": 0, "rejected": 1,
-    }
+    assert (
+        item["counts"]
+        == a["counts"]
+        == {
+            "added": 2,
+            "updated": 0,
+            "skipped_existing": 0,
+            "duplicate_in_file": 0,
+            "rejected": 1,
+        }
+    )
     assert item["error"] is None
     started, finished = utc(item["started_at"]), utc(item["finished_at"])
     assert started <= finished <= datetime.now(UTC)
@@ -267,8 +277,16 @@ def test_export_campaign_one_row_per_entry(cli: Cli, tmp_path: Path, suffix: str
     campaign, summary = _export_setup(cli, tmp_path)
     frame = _export(cli, tmp_path / f"out{suffix}", "--campaign", str(campaign))
     assert frame["phone_number"].to_list() == ["+15550100001", "+15550100002"]  # no Cy, no Dee
-    for column in ("contact_id", "email", "name", "metadata", "import_id", "entry_id",
-                   "status", "variables"):
+    for column in (
+        "contact_id",
+        "email",
+        "name",
+        "metadata",
+        "import_id",
+        "entry_id",
+        "status",
+        "variables",
+    ):
         assert column in frame.columns
     assert frame["status"].to_list() == ["pending", "pending"]
     assert [json.loads(v) for v in frame["variables"]] == [{"appt": "mon"}, {"appt": "tue"}]
@@ -293,8 +311,16 @@ def test_export_all_contacts(cli: Cli, tmp_path: Path, suffix: str) -> None:
 def test_export_create_new_gives_a_row_per_entry(cli: Cli, tmp_path: Path) -> None:
     campaign = cli.campaign()
     run(cli, tmp_path, HEADER + ROWS, "--campaign", str(campaign), name="a.csv")
-    run(cli, tmp_path, HEADER + ROWS, "--campaign", str(campaign), "--on-duplicate",
-        "create_new", name="b.csv")
+    run(
+        cli,
+        tmp_path,
+        HEADER + ROWS,
+        "--campaign",
+        str(campaign),
+        "--on-duplicate",
+        "create_new",
+        name="b.csv",
+    )
     frame = _export(cli, tmp_path / "out.parquet", "--campaign", str(campaign))
     assert frame["name"].to_list() == ["Ann", "Bob", "Ann", "Bob"]
     assert frame["entry_id"].n_unique() == 4

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -11,7 +13,7 @@ from etl import dedupe
 from etl.dedupe import StoreMatches
 
 
-def clean(rows: list[tuple[str | None, str | None, bool]], key: str = "phone") -> pl.DataFrame:
+def clean(rows: Sequence[tuple[str | None, str | None, bool]], key: str = "phone") -> pl.DataFrame:
     """A clean frame as transform.normalize_rows makes it: (key value, other value, rejected)."""
     key_col, other_col = ("phone_number", "email") if key == "phone" else ("email", "phone_number")
     return pl.DataFrame(
@@ -42,7 +44,10 @@ def matches(
 ) -> StoreMatches:
     return StoreMatches(
         pl.DataFrame(
-            {"key_value": list((by_key or {}).keys()), "existing_id": list((by_key or {}).values())},
+            {
+                "key_value": list((by_key or {}).keys()),
+                "existing_id": list((by_key or {}).values()),
+            },
             schema={"key_value": pl.String, "existing_id": pl.Int64},
         ),
         pl.DataFrame(
@@ -145,8 +150,9 @@ def test_outcome_expr_is_the_spec_table(
 
 def test_email_owned_by_another_stored_contact_is_dropped() -> None:
     frame = clean([("p1", "e@x", False), ("p2", "mine@x", False)])
-    out = decide(frame, matches({"p2": 5}, owners={"e@x": 5, "mine@x": 5}, next_id=6),
-                 on_duplicate="update")
+    out = decide(
+        frame, matches({"p2": 5}, owners={"e@x": 5, "mine@x": 5}, next_id=6), on_duplicate="update"
+    )
     assert out["email"].to_list() == [None, "mine@x"]
     assert out["reasons"].to_list() == [["email_in_use"], []]
     assert out["outcome"].to_list() == ["added", "added"]
@@ -197,10 +203,18 @@ def test_counts_and_contact_counts() -> None:
     )
     out = decide(frame, matches({"old": 1, "old2": 2}, in_campaign=[1], next_id=3))
     assert out["outcome"].to_list() == [
-        "skipped_existing", "added", "duplicate_in_file", "rejected", "added",
+        "skipped_existing",
+        "added",
+        "duplicate_in_file",
+        "rejected",
+        "added",
     ]
     assert dedupe.counts(out) == {
-        "added": 2, "updated": 0, "skipped_existing": 1, "duplicate_in_file": 1, "rejected": 1,
+        "added": 2,
+        "updated": 0,
+        "skipped_existing": 1,
+        "duplicate_in_file": 1,
+        "rejected": 1,
     }
     assert dedupe.contact_counts(out) == {"created": 1, "existing": 2}
 
@@ -241,9 +255,10 @@ def test_writes_never_break_uniqueness(
         if other is not None:
             seen.add(other)
     owners = {o: cid for cid, o in store_other.items() if o is not None}
-    frame = clean([(None if rej else k, o, rej) for k, o, rej in rows])
-    found = matches(store_ids, owners, sorted(in_campaign & set(store_ids.values())),
-                    next_id=len(store_ids) + 1)
+    frame = clean(rows)  # rejected rows keep their key: malformed and --strict rows do
+    found = matches(
+        store_ids, owners, sorted(in_campaign & set(store_ids.values())), next_id=len(store_ids) + 1
+    )
     out = decide(frame, found, on_duplicate=action, has_campaign=has_campaign)
 
     assert sum(dedupe.counts(out).values()) == len(rows)
