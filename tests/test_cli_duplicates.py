@@ -548,6 +548,18 @@ def test_replace_pending_needs_a_campaign(cli: Cli, tmp_path: Path) -> None:
     assert cli.snapshot() == before
 
 
+def test_replace_pending_deletes_nothing_when_the_file_fails(cli: Cli, tmp_path: Path) -> None:
+    campaign, _ = _replace_setup(cli, tmp_path)
+    before = cli.snapshot()
+    no_key = write_csv(tmp_path, "name,appt\nAnn,mon\n", "nokey.csv")
+    result = cli.run_import(str(no_key), "--campaign", str(campaign), "--replace-pending")
+    assert result.exit_code == 65
+    assert "No phone column detected" in result.stderr
+    after = cli.snapshot()
+    for table in ("contacts", "campaign_contacts", "campaigns"):
+        assert after[table] == before[table]
+
+
 def test_replace_pending_is_rolled_back_with_a_failed_write(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
