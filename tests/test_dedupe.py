@@ -238,6 +238,7 @@ OTHERS = st.one_of(st.none(), st.sampled_from(["e1", "e2", "e3", "e4"]))
     in_campaign=st.sets(st.integers(1, 5)),
     action=st.sampled_from(["skip", "update", "create_new"]),
     has_campaign=st.booleans(),
+    key=st.sampled_from(["phone", "email"]),
 )
 def test_writes_never_break_uniqueness(
     rows: list[tuple[str, str | None, bool]],
@@ -245,7 +246,10 @@ def test_writes_never_break_uniqueness(
     in_campaign: set[int],
     action: str,
     has_campaign: bool,
+    key: str,
 ) -> None:
+    other_col = dedupe.other_field(key)
+    code = "email_in_use" if key == "phone" else "phone_in_use"
     # The store: contact ids 1.. for the stored keys, each other value held once at most.
     store_ids = {k: i for i, k in enumerate(sorted(stored), start=1)}
     store_other: dict[int, str | None] = {}
@@ -255,31 +259,31 @@ def test_writes_never_break_uniqueness(
         if other is not None:
             seen.add(other)
     owners = {o: cid for cid, o in store_other.items() if o is not None}
-    frame = clean(rows)  # rejected rows keep their key: malformed and --strict rows do
+    frame = clean(rows, key)  # rejected rows keep their key: malformed and --strict rows do
     found = matches(
         store_ids, owners, sorted(in_campaign & set(store_ids.values())), next_id=len(store_ids) + 1
     )
-    out = decide(frame, found, on_duplicate=action, has_campaign=has_campaign)
+    out = decide(frame, found, key=key, on_duplicate=action, has_campaign=has_campaign)
 
     assert sum(dedupe.counts(out).values()) == len(rows)
     final = dict(store_other)
     new = out.filter(pl.col("creates"))
     assert new["contact_id"].is_unique().all()
     assert new["key_value"].is_unique().all()
-    for cid, other in new.select("contact_id", "email").iter_rows():
+    for cid, other in new.select("contact_id", other_col).iter_rows():
         assert cid not in final
         final[cid] = other
     updates = out.filter(pl.col("writes_fields") & pl.col("existing_id").is_not_null())
     assert updates["contact_id"].is_unique().all()
     if action != "update":
         assert updates.height == 0
-    for cid, other in updates.select("contact_id", "email").iter_rows():
+    for cid, other in updates.select("contact_id", other_col).iter_rows():
         final[cid] = other if other is not None else final[cid]
     held = [o for o in final.values() if o is not None]
     assert len(held) == len(set(held))
     # A value is only ever dropped with the reason that says so.
-    dropped = out.filter(pl.col("email").is_null() & ~pl.col("rejected"))
+    dropped = out.filter(pl.col(other_col).is_null() & ~pl.col("rejected"))
     for (row,) in dropped.select("row").iter_rows():
         had = rows[row - 1][1]
         reasons = out.filter(pl.col("row") == row)["reasons"][0].to_list()
-        assert (had is None) != ("email_in_use" in reasons)
+        assert (had is None) != (code in reasons)
