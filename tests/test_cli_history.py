@@ -106,6 +106,18 @@ def test_malformed_import_id_is_refused(cli: Cli, tmp_path: Path) -> None:
     assert cli.snapshot() == before
 
 
+def test_other_failure_with_an_import_id_is_recorded_under_it(cli: Cli, tmp_path: Path) -> None:
+    """Only a reused id goes unrecorded: any other failure keeps the id the user gave."""
+    wanted = str(uuid.uuid4())
+    path = write_csv(tmp_path, HEADER + ROWS)
+    result = cli.run_import(str(path), "--import-id", wanted, "--mapping", "[1, 2]", "--json")
+    assert result.exit_code == 65
+    item = show(cli, wanted)
+    assert item["status"] == "failed"
+    assert item["error"]["code"] == "INVALID_ARGUMENT"
+    assert cli.summary(result)["import_id"] == wanted
+
+
 def test_dry_run_keeps_no_record_so_its_id_stays_free(cli: Cli, tmp_path: Path) -> None:
     wanted = str(uuid.uuid4())
     cli.campaign()
