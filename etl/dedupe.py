@@ -36,23 +36,28 @@ def other_field(key: str) -> str:
 
 
 def assign_contacts(clean: pl.DataFrame, matches: StoreMatches, create_new: bool) -> pl.DataFrame:
-    """Adds `existing_id`, `contact_id`, `creates` and `duplicate` (first occurrence wins)."""
+    """Adds `existing_id`, `contact_id`, `creates` and `duplicate` (first occurrence wins).
+
+    Only accepted rows take part: a rejected row (malformed, or --strict) that happens to
+    carry a valid key must not make a later good row of the same key its duplicate.
+    New contacts get ids from `next_contact_id` on, in the order their key first appears.
+    """
     accepted = ~pl.col("rejected")
-    df = clean.join(matches.by_key, on="key_value", how="left")
-    first = pl.col(ROW) == pl.col(ROW).min().over("key_value")
-    order = pl.col(ROW).min().over("key_value")
-    new_rank = order.rank("dense").over(pl.col("existing_id").is_null() & accepted)
-    df = df.with_columns(
-        (accepted & first).alias("first_of_key"),
-        pl.when(accepted & pl.col("existing_id").is_null())
-        .then(new_rank.cast(pl.Int64) + (matches.next_contact_id - 1))
-        .alias("new_id"),
+    df = clean.with_columns(pl.when(accepted).then(pl.col("key_value")).alias("_key"))
+    df = df.join(
+        matches.by_key.rename({"key_value": "_key"}), on="_key", how="left", maintain_order="left"
     )
+    df = df.with_columns(pl.col(ROW).min().over("_key").alias("_first"))
+    is_new = pl.col("_key").is_not_null() & pl.col("existing_id").is_null()
+    new_id = pl.col("_first").rank("dense").over(is_new).cast(pl.Int64)
+    first = accepted & (pl.col(ROW) == pl.col("_first"))
     return df.with_columns(
-        pl.when(accepted).then(pl.coalesce("existing_id", "new_id")).alias("contact_id"),
-        (pl.col("first_of_key") & pl.col("existing_id").is_null()).alias("creates"),
-        (accepted & ~pl.col("first_of_key") & pl.lit(not create_new)).alias("duplicate"),
-    )
+        pl.coalesce(
+            "existing_id", pl.when(is_new).then(new_id + (matches.next_contact_id - 1))
+        ).alias("contact_id"),
+        (first & pl.col("existing_id").is_null()).alias("creates"),
+        (accepted & ~first & pl.lit(not create_new)).alias("duplicate"),
+    ).drop("_key", "_first")
 
 
 def outcome_expr(on_duplicate: str, has_campaign: bool) -> pl.Expr:
@@ -81,7 +86,9 @@ def _in_use(df: pl.DataFrame, key: str, matches: StoreMatches) -> pl.DataFrame:
     """Flags rows whose non-key unique value belongs to another contact (`in_use`): in the
     store, or claimed by an earlier row of the file for another contact."""
     other = other_field(key)
-    df = df.join(matches.owners, left_on=other, right_on="other_value", how="left")
+    df = df.join(
+        matches.owners, left_on=other, right_on="other_value", how="left", maintain_order="left"
+    )
     store_conflict = pl.col("owner_id").is_not_null() & (pl.col("owner_id") != pl.col("contact_id"))
     writing = pl.col("writes_fields") & pl.col(other).is_not_null()
     df = df.with_columns((writing & store_conflict.fill_null(False)).alias("in_use"))
@@ -91,7 +98,7 @@ def _in_use(df: pl.DataFrame, key: str, matches: StoreMatches) -> pl.DataFrame:
         .group_by(other, maintain_order=True)
         .agg(pl.col("contact_id").first().alias("claimer_id"))
     )
-    df = df.join(claimers, on=other, how="left")
+    df = df.join(claimers, on=other, how="left", maintain_order="left")
     file_conflict = writing & (pl.col("claimer_id") != pl.col("contact_id")).fill_null(False)
     return df.with_columns((pl.col("in_use") | file_conflict).alias("in_use")).drop(
         "owner_id", "claimer_id"
@@ -104,7 +111,7 @@ def decide(
     """The rows with `outcome`, `contact_id`, and the store's conflicts applied."""
     df = assign_contacts(clean, matches, on_duplicate == "create_new")
     in_campaign = matches.in_campaign.with_columns(pl.lit(True).alias("in_campaign"))
-    df = df.join(in_campaign, on="contact_id", how="left").with_columns(
+    df = df.join(in_campaign, on="contact_id", how="left", maintain_order="left").with_columns(
         pl.col("in_campaign").fill_null(False)
     )
     df = df.with_columns(outcome_expr(on_duplicate, has_campaign).alias("outcome"))

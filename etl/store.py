@@ -408,7 +408,7 @@ def _merge_entry_variables(
     con.register("entry_updates", frame)
     _run(
         con,
-        "UPDATE campaign_contacts SET variables = json_merge_patch(coalesce(variables, '{}'), u.variables) "
+        "UPDATE campaign_contacts SET variables = json_merge_patch(coalesce(campaign_contacts.variables, '{}'), u.variables) "
         "FROM entry_updates u WHERE campaign_contacts.contact_id = u.contact_id "
         "AND campaign_contacts.campaign_id = $campaign",
         {"campaign": campaign_id},
