@@ -164,7 +164,8 @@ def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
             path, opts, session, import_id, exc, started, clock, summary=summary, table=table
         )
     except Exception as exc:  # noqa: BLE001 - any other failure is an internal error, reported
-        failure = ImportFailed(f"{type(exc).__name__}: {exc}", step="import")
+        first_line = (str(exc).strip().splitlines() or [""])[0]
+        failure = ImportFailed(f"{type(exc).__name__}: {first_line}", step="import")
         failure.__cause__ = exc
         return _fail(
             path, opts, session, import_id, failure, started, clock, summary=summary, table=table
