@@ -1,0 +1,135 @@
+"""Content detection (SPEC 4.1, point 2): columns whose values are phones or emails.
+
+Only runs for a field no header rule gave a candidate. Cheap by design: a sample of up to
+SAMPLE non-empty cells per column, a vectorized shape check first, and phonenumbers /
+email-validator only on the distinct values of columns that pass it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import polars as pl
+
+from etl import countries, emails, phones
+from etl.columns import Column, ColumnPlan, match_words
+from etl.extract import RawTable
+from etl.normalize import split_values, trimmed
+
+SAMPLE = 1_000
+THRESHOLD = 0.9
+
+# A phone as people write it: digits and the usual punctuation, an optional extension,
+# Apollo's leading `'`; at least 7 digits; never a date.
+_PHONE_SHAPE = r"^'?\+?[\d\s().\-/]+(?:\s*(?:x|ext\.?|extension|#)\s*\d{1,6})?$"
+_DATE_SHAPE = r"^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})(?:[ T].*)?$"
+_LINKEDIN_SHAPE = r"(?i)^(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/(?:in|pub)/"
+
+
+def sample_values(frame: pl.DataFrame, column: Column, country: Column | None) -> pl.DataFrame:
+    """Up to SAMPLE non-empty cells of a column (first value of a ` ::: ` cell): `value`,
+    `country_value` (the row's country cell, or null)."""
+    value = split_values(trimmed(RawTable.cell(column.index))).list.first().str.strip_chars()
+    country_cell = (
+        trimmed(RawTable.cell(country.index))
+        if country is not None
+        else pl.lit(None, dtype=pl.String)
+    )
+    return (
+        frame.lazy()
+        .select(value.alias("value"), country_cell.alias("country_value"))
+        .filter(pl.col("value").str.len_bytes() > 0)
+        .head(SAMPLE)
+        .collect()
+    )
+
+
+def shape_share(sample: pl.DataFrame, field_name: str) -> float:
+    """Share of sampled values that look like the field (vectorized, before any parsing)."""
+    if sample.height == 0:
+        return 0.0
+    value = pl.col("value")
+    if field_name == "phone_number":
+        looks = (
+            value.str.contains(_PHONE_SHAPE)
+            & (value.str.count_matches(r"\d") >= 7)
+            & ~value.str.contains(_DATE_SHAPE)
+        )
+    elif field_name == "email":
+        looks = value.str.contains(r"^\S+@\S+\.\S+$")
+    else:
+        looks = value.str.contains(_LINKEDIN_SHAPE)
+    return float(sample.select(looks.mean()).item())
+
+
+def accepted_share(
+    sample: pl.DataFrame, field_name: str, *, region: str, phone_check: str
+) -> float:
+    """Share of sampled values the import would accept (on distinct values only). Phones
+    are parsed in the row's country when it resolves, else in the default region, as
+    import does."""
+    if sample.height == 0:
+        return 0.0
+    if field_name == "email":
+        decided = emails.normalize_values(sample.select("value"))
+        accepted = sample.join(decided, on="value", how="left").get_column("email")
+        return float(accepted.is_not_null().mean() or 0.0)
+    present = sample.filter(pl.col("country_value").is_not_null())
+    regions = sample.with_columns(pl.lit(None, dtype=pl.String).alias("country"))
+    if present.height:
+        resolved = countries.resolve_values(present.select(pl.col("country_value").alias("value")))
+        regions = sample.join(
+            resolved.rename({"value": "country_value"}), on="country_value", how="left"
+        )
+    pairs = regions.select("value", pl.coalesce("country", pl.lit(region)).alias("region"))
+    decided = phones.normalize_pairs(pairs, phone_check)
+    accepted = pairs.join(decided, on=["value", "region"], how="left").get_column("e164")
+    return float(accepted.is_not_null().mean() or 0.0)
+
+
+def open_columns(plan: ColumnPlan) -> list[Column]:
+    """Columns no header rule resolved and none excluded: the ones content may claim."""
+    return [
+        c
+        for c in plan.columns
+        if c.how is None
+        and not c.mapped
+        and c.note is None
+        and c.header
+        and match_words(c.header).content_ok
+    ]
+
+
+def detect_content(
+    table: RawTable, plan: ColumnPlan, *, region: str, phone_check: str
+) -> ColumnPlan:
+    """Phone and email candidates by content, for a field without any header candidate;
+    LinkedIn profile URLs too when no header named them. Each decision is a warning."""
+    country = plan.field_column("country")
+    for field_name in ("phone_number", "email", "linkedin_profile"):
+        if field_name == "linkedin_profile":
+            if plan.field_column(field_name) is not None:
+                continue
+        elif plan.candidates(field_name):
+            continue
+        for column in open_columns(plan):
+            sample = sample_values(table.frame, column, country)
+            if shape_share(sample, field_name) < THRESHOLD:
+                continue
+            share = (
+                accepted_share(sample, field_name, region=region, phone_check=phone_check)
+                if field_name != "linkedin_profile"
+                else 1.0
+            )
+            if share < THRESHOLD:
+                continue
+            warnings = [
+                *plan.warnings,
+                f"column {column.header!r} resolved to {field_name} by its content "
+                f"({share:.0%} of {sample.height} sampled values accepted)",
+            ]
+            plan = plan.with_column(replace(column, target=field_name, how="content", priority=3))
+            plan.warnings = warnings
+            if field_name == "linkedin_profile":
+                break
+    return plan
