@@ -27,9 +27,9 @@ _LINKEDIN_SHAPE = r"(?i)^(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/(?:in|pub)
 
 
 def sample_values(frame: pl.DataFrame, column: Column, country: Column | None) -> pl.DataFrame:
-    """Up to SAMPLE non-empty cells of a column (first value of a ` ::: ` cell): `value`,
-    `country_value` (the row's country cell, or null)."""
-    value = split_values(trimmed(RawTable.cell(column.index))).list.first().str.strip_chars()
+    """Up to SAMPLE non-empty cells of a column, one row per value of a ` ::: ` cell:
+    `cell` (sample index), `value`, `country_value` (the row's country cell, or null)."""
+    cell = trimmed(RawTable.cell(column.index))
     country_cell = (
         trimmed(RawTable.cell(country.index))
         if country is not None
@@ -37,17 +37,28 @@ def sample_values(frame: pl.DataFrame, column: Column, country: Column | None) -
     )
     return (
         frame.lazy()
-        .select(value.alias("value"), country_cell.alias("country_value"))
-        .filter(pl.col("value").str.len_bytes() > 0)
+        .select(cell.alias("value"), country_cell.alias("country_value"))
+        .filter(pl.col("value").is_not_null())
         .head(SAMPLE)
+        .with_row_index("cell")
+        .with_columns(split_values(pl.col("value")).alias("value"))
+        .explode("value")
+        .with_columns(pl.col("value").str.strip_chars())
+        .filter(pl.col("value").str.len_bytes() > 0)
         .collect()
     )
 
 
-def shape_share(sample: pl.DataFrame, field_name: str) -> float:
-    """Share of sampled values that look like the field (vectorized, before any parsing)."""
+def _cell_share(sample: pl.DataFrame, accepted: pl.Expr) -> float | None:
+    """Share of sampled cells with at least one value for which `accepted` holds."""
     if sample.height == 0:
-        return 0.0
+        return None
+    per_cell = sample.group_by("cell").agg(accepted.fill_null(False).any().alias("ok"))
+    return float(per_cell.get_column("ok").mean() or 0.0)
+
+
+def shape_share(sample: pl.DataFrame, field_name: str) -> float | None:
+    """Share of sampled cells that look like the field (vectorized, before any parsing)."""
     value = pl.col("value")
     if field_name == "phone_number":
         looks = (
@@ -59,32 +70,32 @@ def shape_share(sample: pl.DataFrame, field_name: str) -> float:
         looks = value.str.contains(r"^\S+@\S+\.\S+$")
     else:
         looks = value.str.contains(_LINKEDIN_SHAPE)
-    return float(sample.select(looks.mean()).item())
+    return _cell_share(sample, looks)
 
 
 def accepted_share(
     sample: pl.DataFrame, field_name: str, *, region: str, phone_check: str
-) -> float:
-    """Share of sampled values the import would accept (on distinct values only). Phones
-    are parsed in the row's country when it resolves, else in the default region, as
-    import does."""
+) -> float | None:
+    """Share of sampled cells the import would accept (None when the sample is empty).
+    Only distinct values are parsed; phones in the row's country when it resolves, else
+    in the default region, as import does."""
     if sample.height == 0:
-        return 0.0
+        return None
     if field_name == "email":
         decided = emails.normalize_values(sample.select("value"))
-        accepted = sample.join(decided, on="value", how="left").get_column("email")
-        return float(accepted.is_not_null().mean() or 0.0)
+        joined = sample.join(decided, on="value", how="left")
+        return _cell_share(joined, pl.col("email").is_not_null())
+    sample = sample.with_columns(pl.lit(None, dtype=pl.String).alias("country"))
     present = sample.filter(pl.col("country_value").is_not_null())
-    regions = sample.with_columns(pl.lit(None, dtype=pl.String).alias("country"))
     if present.height:
         resolved = countries.resolve_values(present.select(pl.col("country_value").alias("value")))
-        regions = sample.join(
+        sample = sample.drop("country").join(
             resolved.rename({"value": "country_value"}), on="country_value", how="left"
         )
-    pairs = regions.select("value", pl.coalesce("country", pl.lit(region)).alias("region"))
-    decided = phones.normalize_pairs(pairs, phone_check)
-    accepted = pairs.join(decided, on=["value", "region"], how="left").get_column("e164")
-    return float(accepted.is_not_null().mean() or 0.0)
+    pairs = sample.with_columns(pl.coalesce("country", pl.lit(region)).alias("region"))
+    decided = phones.normalize_pairs(pairs.select("value", "region"), phone_check)
+    joined = pairs.join(decided, on=["value", "region"], how="left")
+    return _cell_share(joined, pl.col("e164").is_not_null())
 
 
 def open_columns(plan: ColumnPlan) -> list[Column]:
@@ -114,19 +125,19 @@ def detect_content(
             continue
         for column in open_columns(plan):
             sample = sample_values(table.frame, column, country)
-            if shape_share(sample, field_name) < THRESHOLD:
+            if (shape_share(sample, field_name) or 0.0) < THRESHOLD:
                 continue
             share = (
                 accepted_share(sample, field_name, region=region, phone_check=phone_check)
                 if field_name != "linkedin_profile"
                 else 1.0
-            )
+            ) or 0.0
             if share < THRESHOLD:
                 continue
             warnings = [
                 *plan.warnings,
                 f"column {column.header!r} resolved to {field_name} by its content "
-                f"({share:.0%} of {sample.height} sampled values accepted)",
+                f"({share:.0%} of {sample.get_column('cell').n_unique()} sampled values accepted)",
             ]
             plan = plan.with_column(replace(column, target=field_name, how="content", priority=3))
             plan.warnings = warnings

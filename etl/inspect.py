@@ -70,17 +70,20 @@ def samples(table: RawTable, plan: ColumnPlan) -> dict[str, list[str]]:
     return {c.header: list(row[str(c.index)]) for c in named}
 
 
-def valid_share(table: RawTable, plan: ColumnPlan, opts: ImportOptions) -> dict[str, float]:
-    """Phone/email candidate header -> share of its sampled values the import accepts."""
+def valid_share(
+    table: RawTable, plan: ColumnPlan, opts: ImportOptions
+) -> dict[str, float | None]:
+    """Phone/email candidate header -> share of its non-empty cells (a sample of up to
+    1,000) that hold an accepted value; None for a column without values."""
     country = plan.field_column("country")
-    shares: dict[str, float] = {}
+    shares: dict[str, float | None] = {}
     for field_name in CANDIDATE_FIELDS:
         for column in plan.candidates(field_name):
             sample = detect.sample_values(table.frame, column, country)
             share = detect.accepted_share(
                 sample, field_name, region=opts.region, phone_check=opts.phone_check
             )
-            shares[column.header] = round(share, 4)
+            shares[column.header] = None if share is None else round(share, 4)
     return shares
 
 
@@ -154,8 +157,10 @@ def render(report: dict[str, Any]) -> str:
             where = f"variable {target}"
         else:
             where = f"{order.get(header, target)} ({how})"
-        share = report["valid_share"].get(header)
-        valid = f"  {share:.0%} valid" if share is not None else ""
+        valid = ""
+        if header in report["valid_share"]:
+            share = report["valid_share"][header]
+            valid = "  (empty)" if share is None else f"  {share:.0%} valid"
         note = report["notes"].get(header)
         why = f"  [not a field: {note}]" if note else ""
         shown = ", ".join(repr(v) for v in report["samples"].get(header, []))
