@@ -110,13 +110,13 @@ def _match_mapping(headers: list[str], mapping: dict[str, str | None]) -> tuple[
     for index, header in enumerate(headers):
         by_canonical.setdefault(canonical(header), index)
     matched: dict[int, str | None] = {}
-    warnings = []
+    warnings: list[str] = []
     for key, target in mapping.items():
-        index = headers.index(key) if key in headers else by_canonical.get(canonical(key))
-        if index is None:
+        found = headers.index(key) if key in headers else by_canonical.get(canonical(key))
+        if found is None:
             warnings.append(f"mapping key {key!r} is not in the header")
         else:
-            matched[index] = target
+            matched[found] = target
     return matched, warnings
 
 
@@ -141,7 +141,8 @@ def _phrases(entries: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
 
 _FIELD_PHRASES = {name: _phrases(entries) for name, entries in W.FIELD_WORDS.items()}
 _QUALIFIERS = {
-    name: frozenset(_fold(w) for w in (*entries, *W.FILLER)) for name, entries in W.QUALIFIERS.items()
+    name: frozenset(_fold(w) for w in (*entries, *W.FILLER))
+    for name, entries in W.QUALIFIERS.items()
 }
 _EXCLUDED = {why: frozenset(_fold(w) for w in entries) for why, entries in W.EXCLUDED_WORDS.items()}
 _ATTRIBUTES = frozenset(_fold(w) for w in W.ATTRIBUTE_WORDS)

@@ -54,7 +54,7 @@ def _cell_share(sample: pl.DataFrame, accepted: pl.Expr) -> float | None:
     if sample.height == 0:
         return None
     per_cell = sample.group_by("cell").agg(accepted.fill_null(False).any().alias("ok"))
-    return float(per_cell.get_column("ok").mean() or 0.0)
+    return float(per_cell.select(pl.col("ok").cast(pl.Float64).mean()).item() or 0.0)
 
 
 def shape_share(sample: pl.DataFrame, field_name: str) -> float | None:

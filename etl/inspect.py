@@ -70,9 +70,7 @@ def samples(table: RawTable, plan: ColumnPlan) -> dict[str, list[str]]:
     return {c.header: list(row[str(c.index)]) for c in named}
 
 
-def valid_share(
-    table: RawTable, plan: ColumnPlan, opts: ImportOptions
-) -> dict[str, float | None]:
+def valid_share(table: RawTable, plan: ColumnPlan, opts: ImportOptions) -> dict[str, float | None]:
     """Phone/email candidate header -> share of its non-empty cells (a sample of up to
     1,000) that hold an accepted value; None for a column without values."""
     country = plan.field_column("country")
@@ -169,7 +167,9 @@ def render(report: dict[str, Any]) -> str:
             lines.append(f"  {'':<{width}}     e.g. {shown}")
     for field_name, headers in report["candidates"].items():
         if headers:
-            lines.append(f"{field_name} candidates, in the order rows try them: {', '.join(headers)}")
+            lines.append(
+                f"{field_name} candidates, in the order rows try them: {', '.join(headers)}"
+            )
     for warning in report["warnings"]:
         lines.append(f"warning: {warning}")
     c = report["counts"]
@@ -182,4 +182,3 @@ def render(report: dict[str, Any]) -> str:
     for error in report["errors"][:5]:
         lines.append(f"  row {error['row']}: {', '.join(error['reasons'])} ({error['value']!r})")
     return "\n".join(lines)
-

@@ -13,8 +13,17 @@ from tests.test_cli_exports import EXPORTS, _expected
 OUTLOOK = CASES / "exports" / "outlook_en" / "input.csv"
 FIELD7 = CASES / "exports" / "generic_field7" / "input.csv"
 REPORT_KEYS = {
-    "file_name", "encoding", "delimiter", "header_line", "total_rows", "key", "columns",
-    "resolution", "samples", "valid_share", "counts",
+    "file_name",
+    "encoding",
+    "delimiter",
+    "header_line",
+    "total_rows",
+    "key",
+    "columns",
+    "resolution",
+    "samples",
+    "valid_share",
+    "counts",
 }
 
 
@@ -64,7 +73,11 @@ def test_json_report(cli: Cli) -> None:
     assert report["samples"]["Comment"] == ["met at expo"]
     assert all(len(v) <= 3 for v in report["samples"].values())
     assert report["counts"] == {
-        "added": 9, "updated": 0, "skipped_existing": 0, "duplicate_in_file": 0, "rejected": 1,
+        "added": 9,
+        "updated": 0,
+        "skipped_existing": 0,
+        "duplicate_in_file": 0,
+        "rejected": 1,
     }
     assert any("'Field 7' resolved to phone_number by its content" in w for w in report["warnings"])
 
@@ -75,7 +88,8 @@ def test_json_report_of_an_empty_candidate_column(cli: Cli) -> None:
     assert report["valid_share"]["Car Phone"] is None  # no values: no share
     assert report["valid_share"]["E-mail Address"] == 1.0
     assert set(report["valid_share"]) == {
-        *report["candidates"]["phone_number"], *report["candidates"]["email"]
+        *report["candidates"]["phone_number"],
+        *report["candidates"]["email"],
     }
 
 
@@ -138,7 +152,11 @@ def test_inspect_honours_mapping_and_key(cli: Cli, tmp_path: Path) -> None:
     result = cli("inspect", str(OUTLOOK), "--json", "--key", "email", "--mapping", mapping)
     report = json.loads(result.stdout)
     assert report["key"] == "email"
-    assert report["candidates"]["email"] == ["E-mail 2 Address", "E-mail Address", "E-mail 3 Address"]
+    assert report["candidates"]["email"] == [
+        "E-mail 2 Address",
+        "E-mail Address",
+        "E-mail 3 Address",
+    ]
     assert report["resolution"]["E-mail 2 Address"] == "mapping"
     assert report["columns"]["Notes"] is None
 
@@ -148,9 +166,24 @@ def test_inspect_honours_mapping_and_key(cli: Cli, tmp_path: Path) -> None:
     [
         ((), None, 66, "Error: missing.csv: File not found:"),
         ((), "Name,Notes\nAda,hi\n", 65, "Error: input.csv: No phone column detected"),
-        (("--key", "phone"), "Name,Email\nAda,a@b.co\n", 65, "Error: input.csv: No phone column detected"),
-        (("--mapping", "[1]"), "Phone\n5551234567\n", 65, "Error: input.csv: --mapping is neither a JSON object"),
-        (("--max-rows", "1"), "Phone\n5551234567\n5551234568\n", 65, "Error: input.csv: The file has 2 data rows"),
+        (
+            ("--key", "phone"),
+            "Name,Email\nAda,a@b.co\n",
+            65,
+            "Error: input.csv: No phone column detected",
+        ),
+        (
+            ("--mapping", "[1]"),
+            "Phone\n5551234567\n",
+            65,
+            "Error: input.csv: --mapping is neither a JSON object",
+        ),
+        (
+            ("--max-rows", "1"),
+            "Phone\n5551234567\n5551234568\n",
+            65,
+            "Error: input.csv: The file has 2 data rows",
+        ),
         ((), "Phone\n", 65, "Error: input.csv: The file has a header but no data rows"),
     ],
 )
