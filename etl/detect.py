@@ -57,20 +57,34 @@ def _cell_share(sample: pl.DataFrame, accepted: pl.Expr) -> float | None:
     return float(per_cell.select(pl.col("ok").cast(pl.Float64).mean()).item() or 0.0)
 
 
-def shape_share(sample: pl.DataFrame, field_name: str) -> float | None:
-    """Share of sampled cells that look like the field (vectorized, before any parsing)."""
-    value = pl.col("value")
+def _looks(value: pl.Expr, field_name: str) -> pl.Expr:
+    """Whether a value looks like the field: a cheap, vectorized check before any parsing."""
     if field_name == "phone_number":
-        looks = (
+        return (
             value.str.contains(_PHONE_SHAPE)
             & (value.str.count_matches(r"\d") >= 7)
             & ~value.str.contains(_DATE_SHAPE)
         )
-    elif field_name == "email":
-        looks = value.str.contains(r"^\S+@\S+\.\S+$")
-    else:
-        looks = value.str.contains(_LINKEDIN_SHAPE)
-    return _cell_share(sample, looks)
+    if field_name == "email":
+        return value.str.contains(r"^\S+@\S+\.\S+$")
+    return value.str.contains(_LINKEDIN_SHAPE)
+
+
+def shape_shares(
+    frame: pl.DataFrame, columns: list[Column], field_name: str
+) -> dict[int, float | None]:
+    """Column index -> share of its first SAMPLE non-empty cells holding a value that looks
+    like the field (None when empty); all columns in one pass over the frame."""
+    if not columns:
+        return {}
+    exprs = []
+    for column in columns:
+        cells = trimmed(RawTable.cell(column.index)).drop_nulls().head(SAMPLE)
+        value = pl.element().str.strip_chars()
+        looks = split_values(cells).list.eval(_looks(value, field_name)).list.any()
+        exprs.append(looks.cast(pl.Float64).mean().alias(str(column.index)))
+    row = frame.select(exprs).row(0, named=True)
+    return {column.index: row[str(column.index)] for column in columns}
 
 
 def accepted_share(
@@ -123,14 +137,15 @@ def detect_content(
                 continue
         elif plan.candidates(field_name):
             continue
+        shapes = shape_shares(table.frame, open_columns(plan), field_name)
         for column in open_columns(plan):
-            sample = sample_values(table.frame, column, country)
-            if (shape_share(sample, field_name) or 0.0) < THRESHOLD:
+            if (shapes.get(column.index) or 0.0) < THRESHOLD:
                 continue
+            sample = sample_values(table.frame, column, country)
             share = (
                 accepted_share(sample, field_name, region=region, phone_check=phone_check)
                 if field_name != "linkedin_profile"
-                else 1.0
+                else shapes[column.index]
             ) or 0.0
             if share < THRESHOLD:
                 continue
