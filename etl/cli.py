@@ -281,6 +281,39 @@ def _print_result(summary: dict[str, Any], report_dir: Path, as_json: bool) -> N
     click.echo(f"  report: {folder}")
 
 
+@main.command("inspect")
+@click.argument("file", type=click.Path(path_type=Path))
+@_import_options
+@click.option(
+    "--write-mapping",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Save the resolved columns as a JSON mapping for import --mapping.",
+)
+@pass_ctx
+def inspect_(
+    ctx: Context, file: Path, as_json: bool, write_mapping: Path | None, **kwargs: Any
+) -> None:
+    """Show what an import of FILE would do, writing nothing."""
+    kwargs["delimiter"] = _delimiter(kwargs["delimiter"])
+    with handled(ctx):
+        from etl import inspect
+        from etl.options import ImportOptions
+        from etl.store import StoreSession
+
+        options = ImportOptions(db=ctx.db, dry_run=True, **kwargs)
+        session = StoreSession(ctx.db, lock_timeout=options.lock_timeout, dry_run=True)
+        try:
+            report = inspect.inspect_file(file, options, session)
+        except EtlError as exc:
+            click.echo(f"Error: {file.name}: {exc.message}", err=True)
+            sys.exit(exc.exit_code)
+        finally:
+            session.close()
+        if write_mapping is not None:
+            inspect.write_mapping(write_mapping, report)
+        click.echo(json.dumps(report, ensure_ascii=False) if as_json else inspect.render(report))
+
+
 # --- history and export -------------------------------------------------------------------
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
-from schemas.aliases import ALIASES, CANDIDATE_FIELDS, MOBILE_ALIASES, STANDARD_FIELDS
+from schemas import words as W
+from schemas.aliases import ALIASES, CANDIDATE_FIELDS, STANDARD_FIELDS
 
 _SEPARATORS = re.compile(r"[\s_.\-]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -29,7 +32,6 @@ _ALIAS_RANK: dict[str, tuple[str, int]] = {
     for rank, alias in enumerate(aliases)
 }
 _FIELD_BY_CANONICAL = {canonical(f): f for f in STANDARD_FIELDS}
-_MOBILE = {canonical(a) for a in MOBILE_ALIASES}
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class Column:
     target: str | None = None  # standard field or variable name; None: dropped
     how: str | None = None  # mapping / alias / words / content, for standard fields
     priority: int = 0  # among candidates of one field: lower is tried first
+    mapped: bool = False  # the user's --mapping named this column
+    note: str | None = None  # why a header rule left it a variable (fax, an attribute, ...)
 
 
 @dataclass
@@ -106,32 +110,169 @@ def _match_mapping(headers: list[str], mapping: dict[str, str | None]) -> tuple[
     for index, header in enumerate(headers):
         by_canonical.setdefault(canonical(header), index)
     matched: dict[int, str | None] = {}
-    warnings = []
+    warnings: list[str] = []
     for key, target in mapping.items():
-        index = headers.index(key) if key in headers else by_canonical.get(canonical(key))
-        if index is None:
+        found = headers.index(key) if key in headers else by_canonical.get(canonical(key))
+        if found is None:
             warnings.append(f"mapping key {key!r} is not in the header")
         else:
-            matched[index] = target
+            matched[found] = target
     return matched, warnings
 
 
+# --- header words (SPEC 4.1, point 1) ------------------------------------------------------
+
+_CAMEL_WORD = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_FIRST_NUMBERED = re.compile(r"(?<!\d)1(?!\d)")
+
+
+def _fold(text: str) -> str:
+    """Casefolded, accents dropped: `Téléphone` -> `telephone`, `geschäftlich` -> `geschaftlich`."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _phrases(entries: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Phrases as folded word tuples, longest first (so `nom complet` beats `nom`)."""
+    found = {tuple(_fold(w) for w in e.split()) for e in entries}
+    return tuple(sorted(found, key=lambda p: (-len(p), p)))
+
+
+_FIELD_PHRASES = {name: _phrases(entries) for name, entries in W.FIELD_WORDS.items()}
+_QUALIFIERS = {
+    name: frozenset(_fold(w) for w in (*entries, *W.FILLER))
+    for name, entries in W.QUALIFIERS.items()
+}
+_EXCLUDED = {why: frozenset(_fold(w) for w in entries) for why, entries in W.EXCLUDED_WORDS.items()}
+_ATTRIBUTES = frozenset(_fold(w) for w in W.ATTRIBUTE_WORDS)
+_NOT_CONTENT = frozenset(_fold(w) for w in W.NOT_CONTENT_WORDS)
+_MOBILE = frozenset(_fold(w) for w in W.MOBILE_WORDS)
+_PRIMARY = frozenset(_fold(w) for w in W.PRIMARY_WORDS)
+_COMPANY = frozenset(_fold(w) for w in W.COMPANY_WORDS)
+# Every known word, for splitting compounds (`mobiltelefon`, `emailadresse`, `faxnummer`).
+_VOCABULARY = frozenset(
+    w
+    for group in (
+        *(set(sum(p, ())) for p in _FIELD_PHRASES.values()),
+        *_QUALIFIERS.values(),
+        *_EXCLUDED.values(),
+        _ATTRIBUTES,
+        _MOBILE,
+        _PRIMARY,
+        _COMPANY,
+    )
+    for w in group
+    if len(w) >= 3
+)
+
+
+def _split_compound(word: str, parts_left: int = 3) -> tuple[str, ...] | None:
+    """`mobiltelefon` -> (`mobil`, `telefon`): known words only, longest first; else None."""
+    if word in _VOCABULARY:
+        return (word,)
+    if parts_left <= 1:
+        return None
+    for end in range(len(word) - 3, 2, -1):
+        if word[:end] in _VOCABULARY:
+            rest = _split_compound(word[end:], parts_left - 1)
+            if rest is not None:
+                return (word[:end], *rest)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def header_words(header: str) -> tuple[str, ...]:
+    """The words of a header: split on anything not a letter and on camelCase, folded,
+    `e mail` joined, compounds split: `E-Mail 2: Adresse` -> (`email`, `adresse`)."""
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", header) if not unicodedata.combining(c)
+    )
+    raw = [_fold(w) for w in _LETTERS.findall(_CAMEL_WORD.sub(" ", plain))]
+    joined: list[str] = []
+    for w in raw:
+        previous = joined[-1] if joined else None
+        if (previous == "e" and w.startswith("mail")) or (previous == "linked" and w == "in"):
+            joined[-1] = previous + w
+        else:
+            joined.append(w)
+    out: list[str] = []
+    for w in joined:
+        out.extend(_split_compound(w) or (w,) if len(w) >= 6 else (w,))
+    return tuple(out)
+
+
+def _leftover(words: tuple[str, ...], field_name: str) -> list[str] | None:
+    """The words beside the field's phrases, or None when no phrase of the field occurs."""
+    phrases = _FIELD_PHRASES[field_name]
+    left: list[str] = []
+    found = False
+    i = 0
+    while i < len(words):
+        size = next((len(p) for p in phrases if words[i : i + len(p)] == p), 0)
+        if size:
+            found, i = True, i + size
+        else:
+            left.append(words[i])
+            i += 1
+    return left if found else None
+
+
+@dataclass(frozen=True)
+class WordMatch:
+    """What the words of one header say: the field it names, or why it names none."""
+
+    field: str | None = None
+    note: str | None = None  # set when a phone/email-looking or excluded header is no field
+    content_ok: bool = True  # False: never content-detected (fax, somebody else's, ids, dates)
+
+
+@lru_cache(maxsize=4096)
+def match_words(header: str) -> WordMatch:
+    """The standard field a header's words name (SPEC 4.1, point 1), or why it names none."""
+    words = header_words(header)
+    present = set(words)
+    for why, excluded in _EXCLUDED.items():
+        if present & excluded:
+            return WordMatch(note=why, content_ok=False)
+    content_ok = not (present & _NOT_CONTENT)
+    candidate = [(f, left) for f in CANDIDATE_FIELDS if (left := _leftover(words, f)) is not None]
+    if len(candidate) > 1:
+        return WordMatch(note="names both a phone and an email", content_ok=False)
+    if candidate:
+        field_name, left = candidate[0]
+        if all(w in _QUALIFIERS[field_name] for w in left):
+            return WordMatch(field_name)
+        attributes = [w for w in left if w in _ATTRIBUTES]
+        note = f"attribute: {attributes[0]}" if attributes else f"other words: {' '.join(left)}"
+        return WordMatch(note=note, content_ok=False)
+    for field_name in STANDARD_FIELDS:
+        if field_name in CANDIDATE_FIELDS:
+            continue
+        left = _leftover(words, field_name)
+        if left is not None and all(w in _QUALIFIERS[field_name] for w in left):
+            return WordMatch(field_name, content_ok=content_ok)
+    return WordMatch(content_ok=content_ok)
+
+
 def candidate_priority(field_name: str, header: str, how: str) -> int:
-    """Order of candidate columns: mapped, then mobile/cell, then primary, then the rest."""
+    """Order of candidate columns (SPEC 4.1, point 3): mapped, then mobile/cell, then
+    primary/main, then the rest; for email: mapped, primary or first-numbered, the rest."""
     if how == "mapping":
         return 0
-    key = canonical(header)
+    words = set(header_words(header))
     if field_name == "phone_number":
-        if key in _MOBILE or "mobile" in key or "cell" in key:
+        if words & _MOBILE:
             return 1
-        return 2 if ("primary" in key or "main" in key) else 3
-    if "primary" in key or re.search(r"1(?!\d)", key):
+        # a company's main number is its switchboard, not the person's primary phone
+        return 2 if (words & _PRIMARY and not words & _COMPANY) else 3
+    if words & _PRIMARY or _FIRST_NUMBERED.search(header):
         return 2
     return 3
 
 
 def resolve(headers: list[str], mapping: dict[str, str | None] | None = None) -> ColumnPlan:
-    """Resolve every header: the user's mapping first, then the alias table."""
+    """Resolve every header: the user's mapping, then the alias table, then header words."""
     names = _unique_variable_names(headers)
     matched, warnings = _match_mapping(headers, mapping or {})
     columns: list[Column] = []
@@ -140,27 +281,60 @@ def resolve(headers: list[str], mapping: dict[str, str | None] | None = None) ->
         if index in matched:
             target, standard = _mapping_target(matched[index])
             how = "mapping" if standard else None
-            column = Column(index, header, names[index], target, how)
+            column = Column(index, header, names[index], target, how, mapped=True)
         else:
             alias = _ALIAS_RANK.get(canonical(header))
             if alias is not None:
                 column = Column(index, header, names[index], alias[0], "alias")
         columns.append(column)
     columns = _settle_single_fields(columns, warnings)
+    columns = _resolve_words(columns, warnings)
     columns = [
-        Column(
-            c.index,
-            c.header,
-            c.variable,
-            c.target,
-            c.how,
-            candidate_priority(c.target, c.header, c.how),
-        )
+        replace(c, priority=candidate_priority(c.target, c.header, c.how))
         if c.target in CANDIDATE_FIELDS and c.how
         else c
         for c in columns
     ]
     return ColumnPlan(columns, warnings)
+
+
+def _resolve_words(columns: list[Column], warnings: list[str]) -> list[Column]:
+    """Header words: every phone/email column is a candidate; other fields only fill a field
+    the mapping and aliases left unresolved (the first such column in file order wins)."""
+    taken = {c.target for c in columns if c.how is not None}
+    out: list[Column] = []
+    skipped: list[str] = []
+    for column in columns:
+        if column.how is not None or column.mapped or column.note or not column.header:
+            out.append(column)
+            continue
+        match = match_words(column.header)
+        if match.field in CANDIDATE_FIELDS:
+            column = replace(column, target=match.field, how="words")
+        elif match.field is not None and match.field not in taken:
+            taken.add(match.field)
+            column = replace(column, target=match.field, how="words")
+        elif match.field is not None:
+            warnings.append(
+                f"column {column.header!r} also resolves to {match.field}; "
+                f"kept as variable {column.variable!r}"
+            )
+        elif match.note is not None:
+            column = replace(column, note=match.note)
+            if _names_phone_or_email(column.header):
+                skipped.append(f"{column.header!r} ({match.note})")
+        out.append(column)
+    if skipped:
+        warnings.append("not phone/email candidates: " + ", ".join(skipped))
+    return out
+
+
+def _names_phone_or_email(header: str) -> bool:
+    """A header with a phone, email, fax or pager word (worth a warning when skipped)."""
+    words = header_words(header)
+    if set(words) & (_EXCLUDED["fax"] | _EXCLUDED["pager"]):
+        return True
+    return any(_leftover(words, f) is not None for f in CANDIDATE_FIELDS)
 
 
 def _settle_single_fields(columns: list[Column], warnings: list[str]) -> list[Column]:
@@ -184,7 +358,13 @@ def _settle_single_fields(columns: list[Column], warnings: list[str]) -> list[Co
                 f"column {column.header!r} also resolves to {column.target}; "
                 f"kept as variable {column.variable!r}"
             )
-            column = Column(column.index, column.header, column.variable, column.variable)
+            column = Column(
+                column.index,
+                column.header,
+                column.variable,
+                column.variable,
+                note=f"also resolves to {column.target}",
+            )
         settled.append(column)
     return settled
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from etl import columns, dedupe, extract, report, store, transform
+from etl import columns, dedupe, detect, extract, report, store, transform
 from etl.mapping import load_mapping
 from etl.errors import (
     CampaignNotFound,
@@ -139,23 +139,8 @@ def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
     try:
         mapping = load_mapping(opts.mapping)
         _check_arguments(opts, session, import_id)
-        table = extract.read_table(
-            path,
-            encoding=opts.encoding,
-            delimiter=opts.delimiter,
-            max_bytes=opts.max_bytes,
-            max_rows=opts.max_rows,
-        )
-        summary["file_sha256"] = table.file_sha256
-        summary["total_rows"] = table.total_rows
-        plan = columns.resolve(table.headers, mapping)
-        summary["columns"], summary["resolution"] = plan.summary_columns(), plan.resolution()
-        summary["warnings"] = [*table.warnings, *plan.warnings]
-        key = choose_key(plan, opts.key)
-        summary["key"] = key
-        clean = transform.normalize_rows(
-            table, plan, key, region=opts.region, phone_check=opts.phone_check, strict=opts.strict
-        )
+        table = read(path, opts, summary)
+        _, key, clean = resolve_and_normalize(table, mapping, opts, summary)
         decided = _decide_and_write(clean, key, opts, session, summary, import_id, started)
     except EtlError as exc:
         if exc.step == "import_id":  # that id's report folder belongs to the other import
@@ -176,6 +161,52 @@ def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
     summary["duration_s"] = round(time.perf_counter() - clock, 4)
     report.write_summary(folder, summary)
     return ImportResult(summary, 0, decided)
+
+
+def read(path: Path, opts: ImportOptions, summary: dict[str, Any]) -> extract.RawTable:
+    """Step 1: check and parse the file (fills `file_sha256` and `total_rows`)."""
+    table = extract.read_table(
+        path,
+        encoding=opts.encoding,
+        delimiter=opts.delimiter,
+        max_bytes=opts.max_bytes,
+        max_rows=opts.max_rows,
+    )
+    summary["file_sha256"] = table.file_sha256
+    summary["total_rows"] = table.total_rows
+    return table
+
+
+def resolve_and_normalize(
+    table: extract.RawTable,
+    mapping: dict[str, str | None],
+    opts: ImportOptions,
+    summary: dict[str, Any],
+) -> tuple[columns.ColumnPlan, str, pl.DataFrame]:
+    """Steps 2-3, writing nothing: resolve the columns (header rules, then content), choose
+    the key, normalize every row (fills `columns`, `resolution`, `warnings`, `key`)."""
+    plan = columns.resolve(table.headers, mapping)
+    plan = detect.detect_content(table, plan, region=opts.region, phone_check=opts.phone_check)
+    summary["columns"], summary["resolution"] = plan.summary_columns(), plan.resolution()
+    summary["warnings"] = [*table.warnings, *plan.warnings]
+    key = choose_key(plan, opts.key)
+    summary["key"] = key
+    clean = transform.normalize_rows(
+        table, plan, key, region=opts.region, phone_check=opts.phone_check, strict=opts.strict
+    )
+    return plan, key, clean
+
+
+def dry_run(
+    clean: pl.DataFrame,
+    key: str,
+    opts: ImportOptions,
+    session: StoreSession,
+    summary: dict[str, Any],
+) -> pl.DataFrame:
+    """Steps 4-5 without writing: outcomes and counts against the store as it is (inspect)."""
+    dry = replace(opts, dry_run=True)
+    return _decide_and_write(clean, key, dry, session, summary, summary["import_id"], None)
 
 
 def _check_arguments(opts: ImportOptions, session: StoreSession, import_id: str) -> None:

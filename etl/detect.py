@@ -1,0 +1,161 @@
+"""Content detection (SPEC 4.1, point 2): columns whose values are phones or emails.
+
+Only runs for a field no header rule gave a candidate. Cheap by design: a sample of up to
+SAMPLE non-empty cells per column, a vectorized shape check first, and phonenumbers /
+email-validator only on the distinct values of columns that pass it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import polars as pl
+
+from etl import countries, emails, phones
+from etl.columns import Column, ColumnPlan, match_words
+from etl.extract import RawTable
+from etl.normalize import split_values, trimmed
+
+SAMPLE = 1_000
+THRESHOLD = 0.9
+
+# A phone as people write it: digits and the usual punctuation, an optional extension,
+# Apollo's leading `'`; at least 7 digits; never a date.
+_PHONE_SHAPE = r"^'?\+?[\d\s().\-/]+(?:\s*(?:x|ext\.?|extension|#)\s*\d{1,6})?$"
+_DATE_SHAPE = r"^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})(?:[ T].*)?$"
+_LINKEDIN_SHAPE = r"(?i)^(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/(?:in|pub)/"
+
+
+def sample_values(frame: pl.DataFrame, column: Column, country: Column | None) -> pl.DataFrame:
+    """Up to SAMPLE non-empty cells of a column, one row per value of a ` ::: ` cell:
+    `cell` (sample index), `value`, `country_value` (the row's country cell, or null)."""
+    cell = trimmed(RawTable.cell(column.index))
+    country_cell = (
+        trimmed(RawTable.cell(country.index))
+        if country is not None
+        else pl.lit(None, dtype=pl.String)
+    )
+    return (
+        frame.lazy()
+        .select(cell.alias("value"), country_cell.alias("country_value"))
+        .filter(pl.col("value").is_not_null())
+        .head(SAMPLE)
+        .with_row_index("cell")
+        .with_columns(split_values(pl.col("value")).alias("value"))
+        .explode("value")
+        .with_columns(pl.col("value").str.strip_chars())
+        .filter(pl.col("value").str.len_bytes() > 0)
+        .collect()
+    )
+
+
+def _cell_share(sample: pl.DataFrame, accepted: pl.Expr) -> float | None:
+    """Share of sampled cells with at least one value for which `accepted` holds."""
+    if sample.height == 0:
+        return None
+    per_cell = sample.group_by("cell").agg(accepted.fill_null(False).any().alias("ok"))
+    return float(per_cell.select(pl.col("ok").cast(pl.Float64).mean()).item() or 0.0)
+
+
+def _looks(value: pl.Expr, field_name: str) -> pl.Expr:
+    """Whether a value looks like the field: a cheap, vectorized check before any parsing."""
+    if field_name == "phone_number":
+        return (
+            value.str.contains(_PHONE_SHAPE)
+            & (value.str.count_matches(r"\d") >= 7)
+            & ~value.str.contains(_DATE_SHAPE)
+        )
+    if field_name == "email":
+        return value.str.contains(r"^\S+@\S+\.\S+$")
+    return value.str.contains(_LINKEDIN_SHAPE)
+
+
+def shape_shares(
+    frame: pl.DataFrame, columns: list[Column], field_name: str
+) -> dict[int, float | None]:
+    """Column index -> share of its first SAMPLE non-empty cells holding a value that looks
+    like the field (None when empty); all columns in one pass over the frame."""
+    if not columns:
+        return {}
+    exprs = []
+    for column in columns:
+        cells = trimmed(RawTable.cell(column.index)).drop_nulls().head(SAMPLE)
+        value = pl.element().str.strip_chars()
+        looks = split_values(cells).list.eval(_looks(value, field_name)).list.any()
+        exprs.append(looks.cast(pl.Float64).mean().alias(str(column.index)))
+    row = frame.select(exprs).row(0, named=True)
+    return {column.index: row[str(column.index)] for column in columns}
+
+
+def accepted_share(
+    sample: pl.DataFrame, field_name: str, *, region: str, phone_check: str
+) -> float | None:
+    """Share of sampled cells the import would accept (None when the sample is empty).
+    Only distinct values are parsed; phones in the row's country when it resolves, else
+    in the default region, as import does."""
+    if sample.height == 0:
+        return None
+    if field_name == "email":
+        decided = emails.normalize_values(sample.select("value"))
+        joined = sample.join(decided, on="value", how="left")
+        return _cell_share(joined, pl.col("email").is_not_null())
+    sample = sample.with_columns(pl.lit(None, dtype=pl.String).alias("country"))
+    present = sample.filter(pl.col("country_value").is_not_null())
+    if present.height:
+        resolved = countries.resolve_values(present.select(pl.col("country_value").alias("value")))
+        sample = sample.drop("country").join(
+            resolved.rename({"value": "country_value"}), on="country_value", how="left"
+        )
+    pairs = sample.with_columns(pl.coalesce("country", pl.lit(region)).alias("region"))
+    decided = phones.normalize_pairs(pairs.select("value", "region"), phone_check)
+    joined = pairs.join(decided, on=["value", "region"], how="left")
+    return _cell_share(joined, pl.col("e164").is_not_null())
+
+
+def open_columns(plan: ColumnPlan) -> list[Column]:
+    """Columns no header rule resolved and none excluded: the ones content may claim."""
+    return [
+        c
+        for c in plan.columns
+        if c.how is None
+        and not c.mapped
+        and c.note is None
+        and c.header
+        and match_words(c.header).content_ok
+    ]
+
+
+def detect_content(
+    table: RawTable, plan: ColumnPlan, *, region: str, phone_check: str
+) -> ColumnPlan:
+    """Phone and email candidates by content, for a field without any header candidate;
+    LinkedIn profile URLs too when no header named them. Each decision is a warning."""
+    country = plan.field_column("country")
+    for field_name in ("phone_number", "email", "linkedin_profile"):
+        if field_name == "linkedin_profile":
+            if plan.field_column(field_name) is not None:
+                continue
+        elif plan.candidates(field_name):
+            continue
+        shapes = shape_shares(table.frame, open_columns(plan), field_name)
+        for column in open_columns(plan):
+            if (shapes.get(column.index) or 0.0) < THRESHOLD:
+                continue
+            sample = sample_values(table.frame, column, country)
+            share = (
+                accepted_share(sample, field_name, region=region, phone_check=phone_check)
+                if field_name != "linkedin_profile"
+                else shapes[column.index]
+            ) or 0.0
+            if share < THRESHOLD:
+                continue
+            warnings = [
+                *plan.warnings,
+                f"column {column.header!r} resolved to {field_name} by its content "
+                f"({share:.0%} of {sample.get_column('cell').n_unique()} sampled values accepted)",
+            ]
+            plan = plan.with_column(replace(column, target=field_name, how="content", priority=3))
+            plan.warnings = warnings
+            if field_name == "linkedin_profile":
+                break
+    return plan

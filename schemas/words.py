@@ -1,0 +1,212 @@
+"""Header words of the major exporters' languages (SPEC section 4.1, point 1), as data.
+
+Words are written as people write them; columns.py compares them casefolded and without
+accents (`Téléphone` == `telephone`), after splitting headers into words and compound
+words into known parts (`Mobiltelefon` -> mobil telefon, `E-Mail-Adresse` -> email adresse).
+A phrase is several words in a row (`first name`). Languages: English, German, French,
+Spanish, Portuguese, Italian, Dutch.
+"""
+
+# fmt: off
+# The words (or phrases) that name a standard field.
+FIELD_WORDS: dict[str, tuple[str, ...]] = {
+    "phone_number": (
+        # en
+        "phone", "phones", "telephone", "tel", "mobile", "cell", "cellphone", "cellular",
+        "msisdn", "gsm",
+        # de
+        "telefon", "handy", "mobil", "mobiltelefon", "rufnummer", "fon",
+        # fr
+        "téléphone", "tél", "portable", "mobile",
+        # es
+        "teléfono", "móvil", "celular",
+        # pt
+        "telefone", "telemóvel", "celular",
+        # it
+        "telefono", "cellulare",
+        # nl
+        "telefoon", "mobiel",
+    ),
+    "email": (
+        "email", "emails", "mail", "mails",
+        "courriel", "mél", "adresse électronique",
+        "correo", "correo electrónico",
+        "correio eletrônico", "correio electrónico",
+        "posta elettronica",
+    ),
+    "name": (
+        "name", "full name", "display name", "contact name", "customer name",
+        "anzeigename", "vollständiger name",
+        "nom complet", "nombre completo", "nome completo",
+        "naam", "volledige naam",
+    ),
+    "first_name": (
+        "first name", "firstname", "given name", "forename",
+        "vorname", "prénom", "nombre", "primer nombre", "nome", "primeiro nome", "voornaam",
+    ),
+    "last_name": (
+        "last name", "lastname", "surname", "family name",
+        "nachname", "familienname", "nom", "nom de famille",
+        "apellido", "apellidos", "sobrenome", "apelido", "cognome", "achternaam",
+    ),
+    "company": (
+        "company", "organization", "organisation", "org", "employer", "account name",
+        "firma", "firmenname", "unternehmen",
+        "société", "entreprise",
+        "empresa", "compañía", "organización",
+        "organização",
+        "azienda", "società", "organizzazione",
+        "bedrijf", "organisatie",
+    ),
+    "job_title": (
+        "title", "job title", "job", "position", "role",
+        "funktion", "berufsbezeichnung", "rolle",
+        "poste", "fonction", "titre",
+        "cargo", "puesto",
+        "função",
+        "posizione", "ruolo", "qualifica",
+        "functie", "functietitel",
+    ),
+    "linkedin_profile": ("linkedin",),
+    "locale": (
+        "locale", "language", "sprache", "langue", "idioma", "lingua", "língua", "taal",
+    ),
+    "timezone": (
+        "timezone", "time zone", "tz", "zeitzone", "fuseau horaire", "zona horaria",
+        "fuso horário", "fuso orario", "tijdzone",
+    ),
+    "tag": (
+        "tag", "tags", "labels", "categories", "category", "group membership",
+        "kategorien", "kategorie", "schlagwörter", "étiquettes", "catégories",
+        "etiquetas", "categorías", "categorias", "etichette", "categorie", "categorieën",
+    ),
+    "country": (
+        "country", "land", "pays", "país", "paese", "nazione", "nation",
+    ),
+    "metadata": ("metadata", "metadaten", "métadonnées", "metadatos", "metadados", "metadati"),
+}
+
+# Phone words that name a mobile phone: those columns come first (SPEC 4.1, point 3).
+MOBILE_WORDS: frozenset[str] = frozenset(
+    {
+        "mobile", "cell", "cellphone", "cellular", "gsm", "handy", "mobil", "mobiltelefon",
+        "portable", "móvil", "celular", "telemóvel", "cellulare", "mobiel",
+    }
+)
+
+# Words that make a phone or email column the primary one (after mobile, for phones).
+PRIMARY_WORDS: frozenset[str] = frozenset(
+    {
+        "primary", "main", "first", "preferred", "default",
+        "haupt", "erste", "bevorzugt", "bevorzugte",
+        "principal", "principale", "préféré", "préférée", "premier",
+        "preferido", "primario", "primeiro", "primer",
+        "hoofd", "voorkeur",
+    }
+)
+
+# Words saying a phone belongs to the company (a switchboard): never counted as primary.
+COMPANY_WORDS: frozenset[str] = frozenset(
+    {
+        "company", "corporate", "organization", "organisation", "account", "firma", "firmen",
+        "unternehmen", "société", "entreprise", "empresa", "azienda", "bedrijf",
+    }
+)
+
+# Where or which: words that may stand beside a field word without changing its meaning.
+PLACES: tuple[str, ...] = (
+    # en
+    "home", "work", "business", "office", "private", "personal", "other", "direct",
+    "primary", "secondary", "main", "first", "second", "third", "preferred", "default",
+    "alternate", "alternative", "alt", "additional", "contact", "current", "value",
+    "mobile",
+    # de
+    "privat", "geschäftlich", "beruflich", "dienstlich", "arbeit", "büro", "weitere",
+    "weiteres", "weiterer", "haupt", "erste", "zweite", "andere", "sonstige", "bevorzugte",
+    # fr
+    "domicile", "maison", "travail", "bureau", "professionnel", "professionnelle", "pro",
+    "perso", "personnel", "personnelle", "privé", "autre", "principal", "principale",
+    "secondaire", "préféré", "préférée", "premier",
+    # es
+    "casa", "trabajo", "oficina", "particular", "otro", "secundario", "preferido",
+    "primario", "primer",
+    # pt
+    "trabalho", "comercial", "residencial", "pessoal", "outro", "escritório", "primeiro",
+    # it
+    "lavoro", "ufficio", "personale", "privato", "altro", "abitazione",
+    # nl
+    "thuis", "werk", "zakelijk", "prive", "kantoor", "overig", "ander", "hoofd", "voorkeur",
+)
+
+# Little words between the others (`Numéro de téléphone`, `Name des/der ...`).
+FILLER: tuple[str, ...] = (
+    "de", "du", "des", "la", "le", "l", "d", "s", "di", "da", "do", "del", "della", "dello",
+    "van", "von", "der", "of", "the", "a", "en", "et", "y", "e",
+)
+
+# Words allowed beside a field word, per field (besides PLACES for phone and email).
+QUALIFIERS: dict[str, tuple[str, ...]] = {
+    "phone_number": (
+        *PLACES, "number", "numbers", "num", "no", "nr", "nummer", "numéro", "número",
+        "numero", "dial", "car", "auto", "radio", "voice", "landline", "festnetz", "fixe", "fijo",
+        "fixo", "fisso", "vast", "company", "corporate", "firma", "organization",
+        "organisation", "account",
+    ),
+    "email": (
+        *PLACES, "address", "addresses", "addr", "adresse", "adressen", "adres",
+        "dirección", "endereço", "indirizzo", "company", "corporate", "firma",
+    ),
+    "name": ("contact", "customer", "client", "person", "kunde", "full", "complete", "value"),
+    "first_name": ("contact", "customer", "client", "person", "value"),
+    "last_name": ("contact", "customer", "client", "person", "value"),
+    "company": ("name", "value", "current", "nom", "nombre", "nome", "naam"),
+    "job_title": (
+        "job", "current", "primary", "organization", "organisation", "company", "org",
+        "value", "contact", "person",
+    ),
+    "linkedin_profile": (
+        "url", "profile", "profil", "link", "person", "contact", "personal", "public", "value",
+    ),
+    "locale": ("preferred", "primary", "contact", "code", "bevorzugte", "préférée", "value"),
+    "timezone": ("contact", "local", "iana", "value"),
+    "tag": ("contact", "value"),
+    "country": (
+        "region", "code", "name", "mailing", "address", "contact", "person", "iso", "value",
+        "home", "work", "business", "office", "private", "other", "primary",
+        "privat", "geschäftlich", "weiteres", "weiterer", "weitere",
+    ),
+    "metadata": ("value",),
+}
+
+# A header with one of these words never names a contact's phone, email or other field:
+# a fax or pager, or somebody else's (SPEC 4.1, point 1). They are never content-detected.
+EXCLUDED_WORDS: dict[str, tuple[str, ...]] = {
+    "fax": ("fax", "telefax", "faxnummer", "télécopie", "facsímil", "facsimile"),
+    "pager": ("pager", "beeper", "piepser", "bipeur", "buscapersonas", "cercapersone"),
+    "somebody else's": (
+        "assistant", "assistants", "assistent", "assistentin", "assistente", "asistente",
+        "secretary", "sekretariat", "secrétaire", "secretaria", "segretaria", "secretaresse",
+        "manager", "managers", "vorgesetzte", "vorgesetzten", "owner", "owners", "besitzer",
+        "inhaber", "eigentümer", "propriétaire", "propietario", "proprietário",
+        "proprietario", "eigenaar", "spouse", "ehepartner", "partner", "referred",
+        "referrer", "empfohlen", "rep", "agent",
+    ),
+}
+
+# Words naming an attribute of a phone or email rather than its value (`E-mail Type`,
+# `Phone 1 - Label`, `E-mail Display Name`, Apollo's `Email Status`).
+ATTRIBUTE_WORDS: tuple[str, ...] = (
+    "type", "types", "typ", "tipo", "label", "labels", "etikett", "étiquette", "etiqueta",
+    "etichetta", "etiket", "display", "angezeigter", "anzeige", "name", "nom", "nombre",
+    "nome", "naam", "status", "verified", "verification", "source", "confidence", "consent",
+    "opt", "opted", "optout", "out", "unsubscribed", "bounced", "bounce", "sent", "open",
+    "opened", "clicked", "replied", "domain", "provider", "count", "date", "datum",
+    "format", "valid", "score", "reason", "id", "extension", "ext",
+)
+
+# Headers of columns that hold numbers that are not phones: never content-detected.
+NOT_CONTENT_WORDS: tuple[str, ...] = (
+    "id", "zip", "postal", "postcode", "plz", "postleitzahl", "code", "date", "datum",
+    "year", "jahr", "count", "amount", "revenue", "employees", "funding",
+)
+# fmt: on

@@ -1,0 +1,288 @@
+"""Header words (SPEC 4.1, point 1) and content detection (point 2): pure, plus the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from etl.columns import candidate_priority, header_words, match_words, resolve
+from tests.conftest import Cli, write_csv
+
+
+@pytest.mark.parametrize(
+    ("header", "words"),
+    [
+        ("Phone 1 - Value", ("phone", "value")),
+        ("MobilePhone", ("mobile", "phone")),
+        ("E-mail 2 Address", ("email", "address")),
+        ("E-Mail-Adresse", ("email", "adresse")),
+        ("EMailAdresse", ("email", "adresse")),
+        ("Mobiltelefon", ("mobiltelefon",)),
+        ("Haupttelefon", ("haupt", "telefon")),
+        ("Telefonnummer", ("telefon", "nummer")),
+        ("Telefon geschäftlich", ("telefon", "geschaftlich")),
+        ("Numéro de téléphone", ("numero", "de", "telephone")),
+        ("LinkedIn", ("linkedin",)),
+        ("Person Linkedin Url", ("person", "linkedin", "url")),
+        ("Telex", ("telex",)),  # never split into `tel` + something
+        ("Hotel", ("hotel",)),
+    ],
+)
+def test_header_words(header: str, words: tuple[str, ...]) -> None:
+    assert header_words(header) == words
+
+
+PHONE, EMAIL = "phone_number", "email"
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        # en
+        ("Phone 1 - Value", PHONE),
+        ("Mobile Phone", PHONE),
+        ("Business Phone 2", PHONE),
+        ("Work Direct Phone", PHONE),
+        ("Cell", PHONE),
+        ("Mobile Phone Number", PHONE),
+        ("E-mail 2 Address", EMAIL),
+        ("Primary Email", EMAIL),
+        ("Work email", EMAIL),
+        ("Secondary Email", EMAIL),
+        ("Organization Name", "company"),
+        ("Organization 1 - Title", "job_title"),
+        ("Account Name", "company"),
+        ("Display Name", "name"),
+        ("Given Name", "first_name"),
+        ("Family Name", "last_name"),
+        ("Preferred language", "locale"),
+        ("Country/Region", "country"),
+        ("Business Country/Region", "country"),
+        ("Labels", "tag"),
+        ("Group Membership", "tag"),
+        ("LinkedIn Profile", "linkedin_profile"),
+        # de
+        ("Mobiltelefon", PHONE),
+        ("Telefon geschäftlich", PHONE),
+        ("Handynummer", PHONE),
+        ("E-Mail-Adresse", EMAIL),
+        ("E-Mail 2: Adresse", EMAIL),
+        ("Vorname", "first_name"),
+        ("Nachname", "last_name"),
+        ("Firma", "company"),
+        ("Funktion", "job_title"),
+        ("Land/Region geschäftlich", "country"),
+        ("Sprache", "locale"),
+        ("Zeitzone", "timezone"),
+        # fr
+        ("Téléphone portable", PHONE),
+        ("Numéro de téléphone", PHONE),
+        ("Adresse e-mail", EMAIL),
+        ("Courriel", EMAIL),
+        ("Prénom", "first_name"),
+        ("Nom", "last_name"),
+        ("Nom complet", "name"),
+        ("Société", "company"),
+        ("Poste", "job_title"),
+        ("Pays", "country"),
+        # es
+        ("Teléfono móvil", PHONE),
+        ("Celular", PHONE),
+        ("Correo electrónico", EMAIL),
+        ("Apellidos", "last_name"),
+        ("Nombre de la empresa", "company"),
+        ("Cargo", "job_title"),
+        ("País", "country"),
+        ("Idioma", "locale"),
+        ("Zona horaria", "timezone"),
+        # pt
+        ("Telemóvel", PHONE),
+        ("Telefone", PHONE),
+        ("Sobrenome", "last_name"),
+        ("Empresa", "company"),
+        ("Função", "job_title"),
+        # it
+        ("Cellulare", PHONE),
+        ("Numero di telefono", PHONE),
+        ("Indirizzo email", EMAIL),
+        ("Cognome", "last_name"),
+        ("Azienda", "company"),
+        ("Paese", "country"),
+        # nl
+        ("Telefoonnummer", PHONE),
+        ("Mobiel nummer", PHONE),
+        ("E-mailadres", EMAIL),
+        ("Voornaam", "first_name"),
+        ("Achternaam", "last_name"),
+        ("Bedrijf", "company"),
+        ("Functie", "job_title"),
+        ("Land", "country"),
+        ("Taal", "locale"),
+    ],
+)
+def test_words_name_a_field(header: str, field: str) -> None:
+    assert match_words(header).field == field
+
+
+@pytest.mark.parametrize(
+    ("header", "note"),
+    [
+        ("Business Fax", "fax"),
+        ("Fax geschäftlich", "fax"),
+        ("Faxnummer", "fax"),
+        ("Pager", "pager"),
+        ("Pager Number", "pager"),
+        ("Assistant's Phone", "somebody else's"),
+        ("AssistantPhone", "somebody else's"),
+        ("Telefon Assistent", "somebody else's"),
+        ("Manager's Name", "somebody else's"),
+        ("Assistant's Name", "somebody else's"),
+        ("Contact Owner Email", "somebody else's"),
+        ("Phone 1 - Label", "attribute: label"),
+        ("Phone 1 - Type", "attribute: type"),
+        ("E-mail Display Name", "attribute: display"),
+        ("E-Mail-Typ", "attribute: typ"),
+        ("Email Status", "attribute: status"),
+        ("Primary Email Source", "attribute: source"),
+        ("HasOptedOutOfEmail", "attribute: opted"),
+    ],
+)
+def test_excluded_headers_name_no_field(header: str, note: str) -> None:
+    match = match_words(header)
+    assert (match.field, match.note) == (None, note)
+    assert match.content_ok is False
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Weitere Vornamen",
+        "Middle Name",
+        "Phonetic First Name",
+        "Company Linkedin Url",
+        "Company Country",
+        "Organization 1 - Department",
+        "Nickname",
+        "Telex",
+        "Record ID",
+    ],
+)
+def test_look_alikes_name_no_field(header: str) -> None:
+    assert match_words(header).field is None
+
+
+@pytest.mark.parametrize(
+    ("field", "header", "priority"),
+    [
+        (PHONE, "Mobile Phone", 1),
+        (PHONE, "Mobiltelefon 2", 1),
+        (PHONE, "Téléphone portable", 1),
+        (PHONE, "Handy", 1),
+        (PHONE, "Primary Phone", 2),
+        (PHONE, "Haupttelefon", 2),
+        (PHONE, "First Phone", 2),
+        (PHONE, "Company Main Phone", 3),
+        (PHONE, "Business Phone", 3),
+        (EMAIL, "Primary Email", 2),
+        (EMAIL, "E-mail 1 - Value", 2),
+        (EMAIL, "E-mail 21 - Value", 3),
+        (EMAIL, "E-mail 2 Address", 3),
+    ],
+)
+def test_candidate_priority(field: str, header: str, priority: int) -> None:
+    assert candidate_priority(field, header, "words") == priority
+    assert candidate_priority(field, header, "mapping") == 0
+
+
+def test_words_only_fill_fields_the_aliases_left_unresolved() -> None:
+    plan = resolve(
+        ["Company", "Organization Name", "Phone", "Mobile Phone", "Home Country", "Work Country"]
+    )
+    assert plan.summary_columns() == {
+        "Company": "company",
+        "Organization Name": "organization_name",
+        "Phone": "phone_number",
+        "Mobile Phone": "phone_number",
+        "Home Country": "country",
+        "Work Country": "work_country",
+    }
+    assert plan.resolution() == {
+        "Company": "alias",
+        "Phone": "alias",
+        "Mobile Phone": "words",
+        "Home Country": "words",
+    }
+    assert [c.header for c in plan.candidates(PHONE)] == ["Mobile Phone", "Phone"]
+    assert (
+        "column 'Work Country' also resolves to country; kept as variable 'work_country'"
+        in plan.warnings
+    )
+
+
+def test_mapping_beats_words() -> None:
+    plan = resolve(["Mobile Phone", "Notes"], {"Mobile Phone": "cell_number", "Notes": "email"})
+    assert plan.summary_columns() == {"Mobile Phone": "cell_number", "Notes": "email"}
+    assert plan.resolution() == {"Notes": "mapping"}
+
+
+# --- content detection, through the CLI ------------------------------------------------
+
+
+def _phones(n: int) -> list[str]:
+    return [f"(312) 555-01{i:02d}" for i in range(n)]
+
+
+def _import(cli: Cli, tmp_path: Path, text: str, *args: str) -> dict:
+    result = cli.run_import(str(write_csv(tmp_path, text)), "--json", "--dry-run", *args)
+    assert result.exit_code == 0, result.output
+    return cli.summary(result)
+
+
+def test_content_needs_ninety_percent(cli: Cli, tmp_path: Path) -> None:
+    nine = _phones(9) + ["n/a"]
+    eight = _phones(8) + ["n/a", "ask"]
+    text = "Who,A,B\n" + "".join(
+        f"P{i},{a},{b}\n" for i, (a, b) in enumerate(zip(nine, eight, strict=True))
+    )
+    summary = _import(cli, tmp_path, text)
+    assert summary["columns"] == {"Who": "who", "A": "phone_number", "B": "b"}
+    assert summary["resolution"] == {"A": "content"}
+    assert (
+        "column 'A' resolved to phone_number by its content (90% of 10 sampled values accepted)"
+        in summary["warnings"]
+    )
+
+
+def test_content_never_takes_fax_ids_or_dates(cli: Cli, tmp_path: Path) -> None:
+    rows = "".join(
+        f"P{i},{p},41555501{i:02d},2024-01-{i + 1:02d},{p}\n" for i, p in enumerate(_phones(10))
+    )
+    path = write_csv(tmp_path, "Who,Business Fax,Customer ID,Created,Notes\n" + rows)
+    result = cli.run_import(str(path), "--json", "--dry-run")
+    summary = cli.summary(result)
+    assert summary["columns"]["Notes"] == "phone_number"
+    assert summary["resolution"] == {"Notes": "content"}
+    only_fax = write_csv(tmp_path, "Who,Business Fax\nAda,(312) 555-0100\n", "fax.csv")
+    failed = cli.run_import(str(only_fax))
+    assert failed.exit_code == 65
+    assert "No phone column detected" in failed.stderr
+    assert cli.query("SELECT count(*) FROM contacts") == [(0,)]
+    assert cli.query("SELECT status, error_code FROM imports") == [("failed", "NO_KEY_COLUMN")]
+
+
+def test_content_only_when_no_header_gives_a_candidate(cli: Cli, tmp_path: Path) -> None:
+    text = "Phone,Other\n" + "".join(f"{p},{p}\n" for p in _phones(5))
+    summary = _import(cli, tmp_path, text)
+    assert summary["columns"] == {"Phone": "phone_number", "Other": "other"}
+
+
+def test_content_finds_emails(cli: Cli, tmp_path: Path) -> None:
+    text = "Who,Contact\nAda,ada@example.com\nBob,BOB@example.com\nCy,cy@example.org\n"
+    summary = _import(cli, tmp_path, text)
+    assert summary["key"] == "email"
+    assert summary["resolution"] == {"Contact": "content"}
+    rows = cli.rows(summary)
+    assert rows["email"].to_list() == ["ada@example.com", "bob@example.com", "cy@example.org"]
+    assert json.loads(rows["variables"][0]) == {"who": "Ada"}
