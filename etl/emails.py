@@ -148,22 +148,25 @@ def fast_email(value: pl.Expr) -> pl.Expr:
 
 
 def normalize_values(values: pl.DataFrame) -> pl.DataFrame:
-    """Distinct `value` -> the same frame with `email` (null when invalid)."""
+    """Distinct `value` -> the same frame with `email` (null when invalid).
+
+    Each distinct value is decided once, by exactly one of the two paths: the fast path
+    (expressions) or `oracle_email`, called only on the values `needs_oracle` selects.
+    """
     value = pl.col("value")
-    classified = (
+    distinct = (
         values.lazy()
         .select(value.cast(pl.String))
         .unique()
-        .with_columns(
-            needs_oracle(value).fill_null(False).alias("undecided"),
-            fast_email(value).alias("email"),
-        )
+        .with_columns(needs_oracle(value).fill_null(False).alias("undecided"))
         .collect()
     )
-    fast = classified.filter(~pl.col("undecided")).select("value", "email")
-    undecided = classified.filter(pl.col("undecided")).get_column("value")
+    fast = (
+        distinct.lazy().filter(~pl.col("undecided")).select(value, fast_email(value).alias("email"))
+    )
+    undecided = distinct.filter(pl.col("undecided")).get_column("value")
     slow = pl.DataFrame(
         {"value": undecided, "email": [oracle_email(v) for v in undecided]},
         schema={"value": pl.String, "email": pl.String},
     )
-    return pl.concat([fast, slow])
+    return pl.concat([fast.collect(), slow])
