@@ -62,11 +62,15 @@ def _defaults_match_fast_path() -> bool:
     )
 
 
+# The fast path works on the lower-cased address without its `mailto:` prefix, which for an
+# ASCII value is exactly `strip_mailto(value).lower()`; the library's checks are all
+# case-insensitive for ASCII (it lower-cases the domain; the local part's character set has
+# both cases), so checking the lower-cased form decides the original.
+#
 # Local part: the dot-atom rule (RFC 5322 3.2.3) over the library's ATEXT. Its length is
 # checked only in strict mode (off by default), so only the whole address is limited.
 _ATOM = _rust_class(ATEXT) + "+"
 _LOCAL = f"{_ATOM}(?:\\.{_ATOM})*"
-_MAILTO = "(?:" + "".join(f"[{c.upper()}{c}]" if c.isalpha() else ":" for c in "mailto:") + ")?"
 
 
 def _label(last: str) -> str:
@@ -74,7 +78,7 @@ def _label(last: str) -> str:
     `last`, and without hyphens in both positions 3 and 4 (RFC 5890's R-LDH rule, which the
     library applies to every label but Punycode `xn--` ones, which never reach this regex).
     """
-    edge, inner = "[a-zA-Z0-9]", "[a-zA-Z0-9-]"
+    edge, inner = "[a-z0-9]", "[a-z0-9-]"
     rest = DNS_LABEL_LENGTH_LIMIT - 5  # after the two first, the two checked, the last
     return (
         f"(?:{last}|{edge}(?:{inner}{{0,2}}{last}"
@@ -83,14 +87,11 @@ def _label(last: str) -> str:
 
 
 # At least one dot, and the last character a letter ("all TLDs end with a letter").
-_DOMAIN = f"(?:{_label('[a-zA-Z0-9]')}\\.)+{_label('[a-zA-Z]')}"
-_SHAPE = f"^{_MAILTO}{_LOCAL}@{_DOMAIN}$"
+_DOMAIN = f"(?:{_label('[a-z0-9]')}\\.)+{_label('[a-z]')}"
+_SHAPE = f"^{_LOCAL}@{_DOMAIN}$"
 # The library rejects the special-use names and all their subdomains (`a@x.localhost`).
 _SPECIAL = "[@.](?:{})$".format(
-    "|".join(
-        "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else _rust_literal(c) for c in name)
-        for name in email_validator.SPECIAL_USE_DOMAIN_NAMES
-    )
+    "|".join(_rust_literal(name.lower()) for name in email_validator.SPECIAL_USE_DOMAIN_NAMES)
 )
 # The whole address is limited to 254 characters, the domain to 253: with a non-empty
 # local part and the `@`, an address within the first limit has a domain within the second.
@@ -111,37 +112,38 @@ def needs_oracle(value: pl.Expr) -> pl.Expr:
     return ~is_ascii | value.str.contains_any(['"', "<", "xn--"], ascii_case_insensitive=True)
 
 
-def has_valid_shape(value: pl.Expr) -> pl.Expr:
-    """`[mailto:]dot-atom@hostname` in ASCII, labels and TLD as the library requires.
-
-    Every address the library accepts among the values `needs_oracle` leaves to the fast
-    path has this shape, so such a value that fails it is invalid: without quotes or `<`
-    the library splits at the first `@`; the local part must then match its dot-atom regex
-    and the domain, lower-cased, its hostname rules.
-    """
-    return value.str.contains(_SHAPE)
-
-
-def is_special_use(value: pl.Expr) -> pl.Expr:
-    """The domain is a special-use name or a subdomain of one (`localhost`, `x.test`, ...)."""
-    return value.str.contains(_SPECIAL)
-
-
 def lowered_address(value: pl.Expr) -> pl.Expr:
     """The value lower-cased, without its `mailto:` prefix (exact for ASCII values)."""
     return value.str.to_lowercase().str.strip_prefix("mailto:")
 
 
-def fast_email(value: pl.Expr) -> pl.Expr:
-    """The stored form of a value `needs_oracle` leaves to the fast path (null when invalid).
+def has_valid_shape(address: pl.Expr) -> pl.Expr:
+    """`dot-atom@hostname` in lower-case ASCII, labels and TLD as the library requires.
+
+    Every address the library accepts among the values `needs_oracle` leaves to the fast
+    path has this shape, so such an address that fails it is invalid: without quotes or `<`
+    the library splits at the first `@` (a second `@` lands in the domain); the local part
+    must then match its dot-atom regex and the domain, lower-cased, its hostname rules. A
+    bracketed domain literal fails too, as the library rejects those by default.
+    """
+    return address.str.contains(_SHAPE)
+
+
+def is_special_use(address: pl.Expr) -> pl.Expr:
+    """The domain is a special-use name or a subdomain of one (`localhost`, `x.test`, ...)."""
+    return address.str.contains(_SPECIAL)
+
+
+def fast_email(address: pl.Expr) -> pl.Expr:
+    """The stored form of a value `needs_oracle` leaves to the fast path (null when invalid),
+    from its `lowered_address`.
 
     The library keeps a dot-atom local part as it is, lower-cases an ASCII domain and checks
     the length of the address (254) last; the SPEC lower-cases the result.
     """
-    address = lowered_address(value)
     valid = (
-        has_valid_shape(value)
-        & ~is_special_use(value)
+        has_valid_shape(address)
+        & ~is_special_use(address)
         & (address.str.len_bytes() <= EMAIL_MAX_LENGTH)
     )
     return pl.when(valid).then(address)
@@ -162,7 +164,10 @@ def normalize_values(values: pl.DataFrame) -> pl.DataFrame:
         .collect()
     )
     fast = (
-        distinct.lazy().filter(~pl.col("undecided")).select(value, fast_email(value).alias("email"))
+        distinct.lazy()
+        .filter(~pl.col("undecided"))
+        .select(value, lowered_address(value).alias("email"))
+        .with_columns(fast_email(pl.col("email")).alias("email"))
     )
     undecided = distinct.filter(pl.col("undecided")).get_column("value")
     slow = pl.DataFrame(
