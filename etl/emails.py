@@ -10,7 +10,6 @@ from email_validator import EmailNotValidError, validate_email
 from email_validator.rfc_constants import (
     ATEXT,
     DNS_LABEL_LENGTH_LIMIT,
-    DOMAIN_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
 )
 
@@ -89,13 +88,9 @@ def _label(last: str) -> str:
 # At least one dot, and the last character a letter ("all TLDs end with a letter").
 _DOMAIN = f"(?:{_label('[a-z0-9]')}\\.)+{_label('[a-z]')}"
 _SHAPE = f"^{_LOCAL}@{_DOMAIN}$"
-# The library rejects the special-use names and all their subdomains (`a@x.localhost`).
-_SPECIAL = "[@.](?:{})$".format(
-    "|".join(_rust_literal(name.lower()) for name in email_validator.SPECIAL_USE_DOMAIN_NAMES)
-)
-# The whole address is limited to 254 characters, the domain to 253: with a non-empty
-# local part and the `@`, an address within the first limit has a domain within the second.
-assert EMAIL_MAX_LENGTH - 2 <= DOMAIN_MAX_LENGTH
+# The whole address is limited to 254 characters, the domain to 253: with a non-empty local
+# part and the `@`, an address within the first limit has a domain within the second (a test
+# checks this relation of the library's constants), so only the first is checked.
 
 
 def needs_oracle(value: pl.Expr) -> pl.Expr:
@@ -130,8 +125,13 @@ def has_valid_shape(address: pl.Expr) -> pl.Expr:
 
 
 def is_special_use(address: pl.Expr) -> pl.Expr:
-    """The domain is a special-use name or a subdomain of one (`localhost`, `x.test`, ...)."""
-    return address.str.contains(_SPECIAL)
+    """The domain is a special-use name or a subdomain of one (`localhost`, `x.test`, ...).
+
+    The names are the library's list, read when the expression is built, as the library
+    reads it on every call.
+    """
+    names = "|".join(_rust_literal(name) for name in email_validator.SPECIAL_USE_DOMAIN_NAMES)
+    return address.str.contains(f"[@.](?:{names})$")
 
 
 def fast_email(address: pl.Expr) -> pl.Expr:

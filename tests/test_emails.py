@@ -14,7 +14,7 @@ from pathlib import Path
 import email_validator
 import polars as pl
 import pytest
-from email_validator.rfc_constants import ATEXT
+from email_validator.rfc_constants import ATEXT, DOMAIN_MAX_LENGTH, EMAIL_MAX_LENGTH
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -181,7 +181,7 @@ def addresses(draw: st.DrawFn) -> str:
 @st.composite
 def long_addresses(draw: st.DrawFn) -> str:
     """Plain addresses whose total length is around the 254-character limit."""
-    total = draw(st.integers(EMAIL_LIMIT - 4, EMAIL_LIMIT + 4))
+    total = draw(st.integers(EMAIL_MAX_LENGTH - 4, EMAIL_MAX_LENGTH + 4))
     local_len = draw(st.integers(1, 80))
     top = draw(st.sampled_from(["com", "org", "io"]))
     room = total - local_len - 1 - len(top) - 1
@@ -194,7 +194,6 @@ def long_addresses(draw: st.DrawFn) -> str:
     return draw(prefix) + draw(atoms).ljust(local_len, "a")[:local_len] + "@" + host + "." + top
 
 
-EMAIL_LIMIT = 254
 BATCH = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -313,6 +312,23 @@ CASES = [
     ("a@[1.2.3.4]", None),
     ("a@[IPv6:::1]", None),
     ("a＠b.com", None),
+    ("", None),
+    ("mailto:", None),
+    ("a@b.com.", None),
+    ("a\n@b.co", None),
+    ("a@b.co\nx", None),
+    ("Postmaster@Example.COM", "postmaster@example.com"),
+    ("a@localhost.com", "a@localhost.com"),
+    ("a@x.localhost.com", "a@x.localhost.com"),
+    ("a@notlocal", None),
+    ("a@x.nottest", "a@x.nottest"),
+    ("a@x.test1", None),
+    ("a@b.c-d", "a@b.c-d"),
+    ("a@b.c-1", None),
+    ("a@[1.2.3.4", None),
+    ("a@b.com]", None),
+    ("Ａ@b.com", "ａ@b.com"),
+    ("a@b.ｃom", "a@b.com"),
 ]
 
 
@@ -320,6 +336,18 @@ CASES = [
 def test_edge_cases(value: str, expected: str | None) -> None:
     assert oracle_email(value) == expected, "the table itself must match the oracle"
     assert email_map([value]) == {value: expected}
+
+
+def test_domain_limit_is_implied_by_the_address_limit() -> None:
+    """The fast path checks only the address length (see etl/emails.py)."""
+    assert EMAIL_MAX_LENGTH - len("a@") <= DOMAIN_MAX_LENGTH
+
+
+def test_special_use_names_are_read_from_the_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(email_validator, "SPECIAL_USE_DOMAIN_NAMES", ["example", "home.arpa"])
+    values = ["a@x.example", "a@home.arpa", "a@x.home.arpa", "a@homexarpa.com", "a@x.localhost"]
+    assert email_map(values) == {v: oracle_email(v) for v in values}
+    assert email_map(values)["a@x.localhost"] == "a@x.localhost"
 
 
 # --- Which values reach the oracle -----------------------------------------------------------
