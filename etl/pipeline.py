@@ -158,6 +158,8 @@ def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
         )
         decided = _decide_and_write(clean, key, opts, session, summary, import_id, started)
     except EtlError as exc:
+        if exc.step == "import_id":  # that id's report folder belongs to the other import
+            import_id = str(uuid.uuid4())
         return _fail(
             path, opts, session, import_id, exc, started, clock, summary=summary, table=table
         )
@@ -182,7 +184,9 @@ def _check_arguments(opts: ImportOptions, session: StoreSession, import_id: str)
     ):
         raise CampaignNotFound(f"Campaign {opts.campaign_id} not found", step="store")
     if opts.import_id is not None and con is not None and store.import_id_used(con, import_id):
-        raise InvalidArgument(f"--import-id {import_id} was already used by another import")
+        raise InvalidArgument(
+            f"--import-id {import_id} was already used by another import", step="import_id"
+        )
 
 
 def _decide_and_write(
@@ -294,7 +298,7 @@ def _fail(
     )
     folder = report.report_folder(opts.report_dir, import_id)
     keep_record = record and not opts.dry_run and not isinstance(exc, StoreBusy)
-    if keep_record and not (isinstance(exc, InvalidArgument) and opts.import_id is not None):
+    if keep_record and exc.step != "import_id":
         session.record_failure(
             store.ImportRecord(
                 import_id,
