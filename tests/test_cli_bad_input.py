@@ -33,8 +33,12 @@ STORE_TABLES = ("campaigns", "contacts", "campaign_contacts")
 def seed(cli: Cli, tmp_path: Path) -> int:
     """A campaign and one completed import, so that 'unchanged' means something."""
     campaign = cli.campaign("Seed")
-    seed_file = write_csv(tmp_path, "phone,name\n5559990001,Seed One\n5559990002,Seed Two\n", "seed.csv")
-    result = cli.run_import(str(seed_file), "--campaign", str(campaign), "--import-id", SEED_IMPORT_ID)
+    seed_file = write_csv(
+        tmp_path, "phone,name\n5559990001,Seed One\n5559990002,Seed Two\n", "seed.csv"
+    )
+    result = cli.run_import(
+        str(seed_file), "--campaign", str(campaign), "--import-id", SEED_IMPORT_ID
+    )
     assert result.exit_code == 0, result.output
     return campaign
 
@@ -59,7 +63,11 @@ def case_input(folder: Path, spec: dict[str, Any], tmp_path: Path) -> Path:
 
 
 def case_args(spec: dict[str, Any], folder: Path, campaign: int) -> list[str]:
-    values = {"{campaign}": str(campaign), "{case}": str(folder), "{seed_import_id}": SEED_IMPORT_ID}
+    values = {
+        "{campaign}": str(campaign),
+        "{case}": str(folder),
+        "{seed_import_id}": SEED_IMPORT_ID,
+    }
     args = []
     for arg in spec["args"]:
         for placeholder, value in values.items():
