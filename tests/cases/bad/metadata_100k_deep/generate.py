@@ -5,5 +5,6 @@ from pathlib import Path
 
 def generate(folder: Path) -> Path:
     path = folder / "input.csv"
-    path.write_text("phone,metadata\n5551230001," + "[" * 100_000 + "\n5551230002," + "{" * 60_000 + "\n")
+    rows = ["5551230001," + "[" * 100_000, "5551230002," + "{" * 60_000]
+    path.write_text("phone,metadata\n" + "\n".join(rows) + "\n")
     return path
