@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from etl.errors import (
 )
 from etl.options import ImportOptions
 from etl.store import StoreSession
+
+log = logging.getLogger("etl")
 
 
 @dataclass
@@ -284,6 +287,8 @@ def _fail(
     table: extract.RawTable | None = None,
 ) -> ImportResult:
     """Report a file-level failure: summary with counts zero, import record `failed`."""
+    if exc.__cause__ is not None:  # the traceback of an internal failure, shown with -v
+        log.info("%s: %s", path.name, exc.message, exc_info=exc.__cause__)
     summary = summary or base_summary(path, import_id, opts)
     summary.update(
         success=False,

@@ -194,13 +194,3 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path, name: str) -> Non
     assert done.stderr.count("\n") == 1 and done.stderr.endswith("\n"), done.stderr
     assert done.stderr.startswith(f"Error: {path.name}: ") and spec["stderr"] in done.stderr
     assert done.stdout == ""
-
-    verbose = subprocess.run(
-        [command[0], "-m", "etl", "-v", *command[3:]],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert verbose.returncode == spec["exit_code"]
-    assert spec["stderr"] in verbose.stderr

@@ -118,6 +118,38 @@ def test_failure_inside_write_rolls_everything_back(
     assert cli.query("SELECT count(*), count(DISTINCT phone_number) FROM contacts") == [(4, 4)]
 
 
+INJECTED = textwrap.dedent(
+    """
+    import sys
+    from etl import store
+    def boom(*args, **kwargs):
+        raise RuntimeError("injected failure")
+    store._insert_entries = boom
+    from etl.cli import main
+    main(sys.argv[1:], prog_name="contacts-etl")
+    """
+)
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_internal_failure_traceback_only_with_verbose(tmp_path: Path, verbose: bool) -> None:
+    """As a real process: one line on stderr; with -v also the traceback of the cause."""
+    db, reports = tmp_path / "store.duckdb", tmp_path / "reports"
+    path = write_csv(tmp_path, "phone\n5550000009\n")
+    command = [sys.executable, "-c", INJECTED, *(["-v"] if verbose else []), "--db", str(db)]
+    done = subprocess.run(command + ["campaign", "create", "X"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    command += ["import", str(path), "--campaign", "1", "--report-dir", str(reports)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 70
+    last = "Error: input.csv: RuntimeError: injected failure\n"
+    assert done.stderr.endswith(last)
+    if verbose:
+        assert "Traceback (most recent call last)" in done.stderr and "boom" in done.stderr
+    else:
+        assert done.stderr == last
+
+
 # --- a process killed in the middle of a large import ------------------------------------
 
 # Over DuckDB's row group size (122,880): the insert then writes row groups into the database
