@@ -106,6 +106,8 @@ def test_failure_inside_write_rolls_everything_back(
     assert summary["success"] is False
     assert summary["error"]["code"] == "IMPORT_FAILED"
     assert set(summary["counts"].values()) == {0}
+    assert cli.rows(summary).height == 3  # the file was parsed: its rows are reported
+    assert cli.report_file(summary, "errors.csv").read_text() == "phone,name,slot,errors\n"
     assert tables(cli) == before
     records = import_records(cli)
     assert records[: len(records_before)] == records_before
