@@ -209,11 +209,15 @@ def _width(cells: list[str]) -> int:
 
 
 def find_header(records: list[tuple[int, int, list[str]]]) -> int:
-    """Index of the header: the first record with at least the median field count of the
-    records after it (lines before it, such as LinkedIn's `Notes:` block, are a preamble)."""
+    """Index of the header: the first record with more than half the median field count of
+    the records after it (lines before it, such as LinkedIn's `Notes:` block, are a preamble).
+
+    Half, not all: rows with an unquoted comma (one field too many) must not make the real
+    header look like a preamble; a preamble line has one or two fields against a wide header.
+    """
     for index, (_, _, cells) in enumerate(records):
         rest = [_width(r[2]) for r in records[index + 1 :]]
-        if not rest or _width(cells) >= statistics.median_low(rest):
+        if not rest or 2 * _width(cells) > statistics.median_low(rest):
             return index
     return 0
 

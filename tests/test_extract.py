@@ -57,6 +57,9 @@ def test_trailing_empty_fields_do_not_make_the_header_a_preamble() -> None:
     assert extract.find_header(records) == 0
     preamble = [(1, 2, ["Notes:"]), (2, 3, ["phone", "name"]), (3, 4, ["1", "a"])]
     assert extract.find_header(preamble) == 1
+    # rows with one field too many (an unquoted comma) do not make the header a preamble
+    malformed = [(1, 2, ["phone", "name"]), (2, 3, ["1", "a", "b"]), (3, 4, ["2", "c", "d"])]
+    assert extract.find_header(malformed) == 0
 
 
 @pytest.mark.parametrize(
