@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 import runpy
+import shutil
 import subprocess
 import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -30,26 +32,42 @@ SEED_IMPORT_ID = "00000000-0000-4000-8000-000000000001"
 STORE_TABLES = ("campaigns", "contacts", "campaign_contacts")
 
 
-def seed(cli: Cli, tmp_path: Path) -> int:
-    """A campaign and one completed import, so that 'unchanged' means something."""
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Cli, int]:
+    """A store with a campaign and one completed import, built once and copied per case."""
+    folder = tmp_path_factory.mktemp("template")
+    cli = Cli(folder / "store.duckdb", folder / "reports")
     campaign = cli.campaign("Seed")
-    seed_file = write_csv(
-        tmp_path, "phone,name\n5559990001,Seed One\n5559990002,Seed Two\n", "seed.csv"
-    )
-    result = cli.run_import(
-        str(seed_file), "--campaign", str(campaign), "--import-id", SEED_IMPORT_ID
-    )
+    text = "phone,name\n5559990001,Seed One\n5559990002,Seed Two\n"
+    seed_file = write_csv(folder, text, "seed.csv")
+    args = ["--campaign", str(campaign), "--import-id", SEED_IMPORT_ID]
+    result = cli.run_import(str(seed_file), *args)
     assert result.exit_code == 0, result.output
+    return cli, campaign
+
+
+def seed(cli: Cli, template: tuple[Cli, int]) -> int:
+    """Copy the template store and its report folder into this test's folder."""
+    source, campaign = template
+    for path in source.db.parent.glob(source.db.name + "*"):
+        shutil.copy(path, cli.db.parent / path.name.replace(source.db.name, cli.db.name))
+    shutil.copytree(source.reports, cli.reports)
     return campaign
 
 
-def tables(cli: Cli) -> dict[str, list[str]]:
-    return {t: sorted(map(repr, cli.query(f"SELECT * FROM {t}"))) for t in STORE_TABLES}
-
-
-def imports(cli: Cli) -> dict[str, tuple[Any, ...]]:
-    rows = cli.query("SELECT import_id::VARCHAR, status, error_code, total_rows FROM imports")
-    return {row[0]: row[1:] for row in rows}
+def state(cli: Cli) -> tuple[dict[str, list[str]], dict[str, tuple[Any, ...]]]:
+    """Every store table (sorted rows) and the import records by id, in one connection."""
+    con = duckdb.connect(str(cli.db), read_only=True)
+    try:
+        tables = {
+            t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for t in STORE_TABLES
+        }
+        rows = con.execute(
+            "SELECT import_id::VARCHAR, status, error_code, total_rows FROM imports"
+        ).fetchall()
+    finally:
+        con.close()
+    return tables, {row[0]: row[1:] for row in rows}
 
 
 def case_input(folder: Path, spec: dict[str, Any], tmp_path: Path) -> Path:
@@ -86,10 +104,10 @@ def check_rows(rows: pl.DataFrame, expected: list[dict[str, Any]]) -> None:
 
 
 @pytest.mark.parametrize("folder", CASE_DIRS, ids=[p.name for p in CASE_DIRS])
-def test_bad_input_case(cli: Cli, tmp_path: Path, folder: Path) -> None:
+def test_bad_input_case(cli: Cli, tmp_path: Path, folder: Path, template: tuple[Cli, int]) -> None:
     spec = json.loads((folder / "case.json").read_text())
-    campaign = seed(cli, tmp_path)
-    before_tables, before_imports = tables(cli), imports(cli)
+    campaign = seed(cli, template)
+    before_tables, before_imports = state(cli)
     before_reports = {p.name for p in cli.reports.iterdir()}
     before_tmp = {p.name for p in tmp_path.iterdir()}
     path = case_input(folder, spec, tmp_path)
@@ -144,7 +162,7 @@ def test_bad_input_case(cli: Cli, tmp_path: Path, folder: Path) -> None:
             assert errors_csv.count("\n") >= 1 + summary["counts"]["rejected"]
 
     # the store: untouched but for the import record (SPEC section 3 step 5, section 6)
-    after_tables, after_imports = tables(cli), imports(cli)
+    after_tables, after_imports = state(cli)
     added_records = {k: v for k, v in after_imports.items() if k not in before_imports}
     assert {k: after_imports[k] for k in before_imports} == before_imports
     if spec["record"] is None:
@@ -162,7 +180,6 @@ def test_bad_input_case(cli: Cli, tmp_path: Path, folder: Path) -> None:
         assert set(before_tables["campaign_contacts"]) <= set(after_tables["campaign_contacts"])
         created = len(after_tables["contacts"]) - len(before_tables["contacts"])
         assert created == summary["contacts"]["created"]
-    assert cli.query("SELECT count(*) FROM contacts WHERE name LIKE 'Seed%'") == [(2,)]
 
 
 def test_corpus_is_large_enough() -> None:
