@@ -142,6 +142,7 @@ def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
     try:
         mapping = load_mapping(opts.mapping)
         _check_arguments(opts, session, import_id)
+        _check_report_dir(opts.report_dir, import_id)
         table = extract.read_table(
             path,
             encoding=opts.encoding,
@@ -178,6 +179,17 @@ def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
     summary["duration_s"] = round(time.perf_counter() - clock, 4)
     report.write_summary(folder, summary)
     return ImportResult(summary, 0, decided)
+
+
+def _check_report_dir(report_dir: Path, import_id: str) -> None:
+    """Made before the store is touched: a committed import must never lack its report."""
+    try:
+        report.report_folder(report_dir, import_id)
+    except OSError as exc:
+        raise InvalidArgument(
+            f"Cannot create the report folder {report_dir / import_id}: {exc.strerror} "
+            "(--report-dir)"
+        ) from exc
 
 
 def _check_arguments(opts: ImportOptions, session: StoreSession, import_id: str) -> None:
@@ -301,7 +313,6 @@ def _fail(
         errors=[],
         error={"code": exc.code, "message": exc.message},
     )
-    folder = report.report_folder(opts.report_dir, import_id)
     keep_record = record and not opts.dry_run and not isinstance(exc, StoreBusy)
     if keep_record and exc.step != "import_id":
         session.record_failure(
@@ -322,8 +333,13 @@ def _fail(
                 str(opts.report_dir / import_id),
             )
         )
-    if table is not None:
-        report.write_parsed_only(folder, table)
     summary["duration_s"] = round(time.perf_counter() - clock, 4)
-    report.write_summary(folder, summary)
+    try:
+        folder = report.report_folder(opts.report_dir, import_id)
+        if table is not None:
+            report.write_parsed_only(folder, table)
+        summary["duration_s"] = round(time.perf_counter() - clock, 4)
+        report.write_summary(folder, summary)
+    except OSError:
+        pass  # an unwritable --report-dir: the error line and the import record still tell
     return ImportResult(summary, exc.exit_code)

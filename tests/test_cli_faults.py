@@ -385,3 +385,21 @@ def test_unreadable_file_is_file_not_found(
     assert summary["error"]["code"] == "FILE_NOT_FOUND"
     assert tables(cli) == before
     assert import_records(cli)[-1][1:] == ("failed", "FILE_NOT_FOUND")
+
+
+def test_report_dir_that_cannot_be_made_stops_before_the_store(cli: Cli, tmp_path: Path) -> None:
+    """A committed import must always have its report: the folder is made first."""
+    seeded(cli, tmp_path)
+    before, records_before = tables(cli), import_records(cli)
+    blocker = write_csv(tmp_path, "not a folder", "blocker")
+    path = write_csv(tmp_path, "phone\n5550000009\n")
+    result = cli("import", str(path), "--report-dir", str(blocker / "reports"), "--json")
+    assert result.exit_code == 65, result.output
+    assert result.stderr.startswith("Error: input.csv: Cannot create the report folder")
+    assert result.stderr.rstrip().endswith("Not a directory (--report-dir)")
+    assert len(result.stderr.splitlines()) == 1
+    assert json.loads(result.stdout)["error"]["code"] == "INVALID_ARGUMENT"
+    assert tables(cli) == before
+    records = import_records(cli)
+    assert records[: len(records_before)] == records_before
+    assert [r[1:] for r in records[len(records_before) :]] == [("failed", "INVALID_ARGUMENT")]
