@@ -42,9 +42,10 @@ _BINARY_MAGIC = {
     b"\x1f\x8b": "a gzip-compressed file (decompress it first)",
     b"{\\rtf": "an RTF document",
 }
-# Bytes that never appear in text (C0 controls but tab, LF, FF, CR; DEL). A text file with a
-# few NUL bytes in a cell is still text; a file with many of them is not.
-_CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32), 127])
+# Bytes that never appear in text: C0 controls but tab, LF, VT, FF, CR (FileMaker and old
+# Mac Excel write VT for a line break inside a cell), and DEL. A text file with a few NUL
+# bytes in a cell is still text; a file where they are 5% of the bytes is not.
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
 _BINARY_SAMPLE = 64 * 1024
 _BINARY_MIN_CONTROLS = 32
 _BINARY_SHARE = 0.05

@@ -41,6 +41,7 @@ def test_a_few_nul_bytes_are_text_many_are_binary() -> None:
     assert extract._looks_binary(random.Random(1).randbytes(2048))
     assert extract._looks_binary(b"\x00" * 40)
     assert not extract._looks_binary(b"\x00" * 31)  # too few to call it binary
+    assert not extract._looks_binary(b'a,"line\x0bbreak"\n' * 100)  # VT: a cell's line break
 
 
 def test_clean_text_turns_cr_into_lf_only_when_there_is_no_lf() -> None:
