@@ -277,7 +277,7 @@ def resolve(headers: list[str], mapping: dict[str, str | None] | None = None) ->
     matched, warnings = _match_mapping(headers, mapping or {})
     columns: list[Column] = []
     for index, header in enumerate(headers):
-        column = Column(index, header, names[index], target=names[index])
+        column = Column(index, header, names[index], target=names[index] if header else None)
         if index in matched:
             target, standard = _mapping_target(matched[index])
             how = "mapping" if standard else None

@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,17 @@ _BINARY_MAGIC = {
     b"\xff\xd8\xff": "a JPEG image",
     b"SQLite format 3": "an SQLite database",
     b"PAR1": "a Parquet file",
+    b"\x1f\x8b": "a gzip-compressed file (decompress it first)",
+    b"{\\rtf": "an RTF document",
 }
+# Bytes that never appear in text: C0 controls but tab, LF, VT, FF, CR (FileMaker and old
+# Mac Excel write VT for a line break inside a cell), and DEL. A text file with a few NUL
+# bytes in a cell is still text; a file where they are 5% of the bytes is not.
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
+_BINARY_SAMPLE = 64 * 1024
+_BINARY_MIN_CONTROLS = 32
+_BINARY_SHARE = 0.05
+_NOT_CSV_HINT = "not a CSV file; export it as CSV (File > Save As > CSV UTF-8)"
 
 
 @dataclass
@@ -82,21 +93,56 @@ def read_file_bytes(path: Path, max_bytes: int) -> tuple[bytes, str]:
     return data, hashlib.sha256(data).hexdigest()
 
 
-def _check_not_binary(data: bytes) -> None:
+def _control_count(sample: bytes) -> int:
+    return len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+
+
+def _looks_binary(sample: bytes) -> bool:
+    controls = _control_count(sample)
+    return controls >= _BINARY_MIN_CONTROLS and controls > _BINARY_SHARE * len(sample)
+
+
+def _check_not_binary(data: bytes, codec: str) -> None:
+    """Spreadsheets, archives and other binary files renamed .csv are refused with a hint."""
     for magic, what in _BINARY_MAGIC.items():
         if data.startswith(magic):
-            raise InvalidCsv(
-                f"This file is {what}, not a CSV file; export it as CSV (File > Save As > CSV)",
-                step="extract",
-            )
+            raise InvalidCsv(f"This file is {what}, {_NOT_CSV_HINT}", step="extract")
+    if codec.startswith(("utf-16", "utf-32")):
+        return  # NUL bytes are normal there; the decoded text is checked instead
+    sample = data[:_BINARY_SAMPLE]
+    if codec == "utf-8" and sample[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        raise InvalidEncoding(
+            "Line 1: the file is UTF-16 text (it starts with a UTF-16 byte order mark); "
+            "use --encoding utf-16",
+            step="extract",
+        )
+    if not _looks_binary(sample):
+        return
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if max(even, odd) > 0.4 * (len(sample) / 2) and min(even, odd) < 0.05 * (len(sample) / 2):
+        raise InvalidEncoding(
+            "Line 1: the file looks like UTF-16 text without a byte order mark; "
+            "use --encoding utf-16-le (or utf-16-be)",
+            step="extract",
+        )
+    raise InvalidCsv(
+        f"This file holds binary data (control bytes in its first {len(sample)} bytes), "
+        f"{_NOT_CSV_HINT}",
+        step="extract",
+    )
+
+
+def canonical_codec(encoding: str) -> str:
+    """The codec name of --encoding; INVALID_ARGUMENT when Python does not know it."""
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError as exc:
+        raise InvalidArgument(f"Unknown encoding: {encoding!r} (--encoding)") from exc
 
 
 def to_utf8(data: bytes, encoding: str) -> tuple[bytes, str]:
     """The file as UTF-8 bytes without BOM, and the canonical encoding name."""
-    try:
-        codec = codecs.lookup(encoding).name
-    except LookupError as exc:
-        raise InvalidArgument(f"Unknown encoding: {encoding!r} (--encoding)") from exc
+    codec = canonical_codec(encoding)
     if codec == "utf-16" and data[:2] not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         codec = "utf-16-le"
     try:
@@ -109,7 +155,29 @@ def to_utf8(data: bytes, encoding: str) -> tuple[bytes, str]:
         ) from exc
     if codec == "utf-8":
         return (data[3:] if data.startswith(codecs.BOM_UTF8) else data), codec
-    return text.lstrip("\ufeff").encode("utf-8"), codec
+    utf8 = text.lstrip("\ufeff").encode("utf-8")
+    if codec.startswith(("utf-16", "utf-32")) and _looks_binary(utf8[:_BINARY_SAMPLE]):
+        raise InvalidCsv(
+            f"This file holds binary data (control characters in its first lines), {_NOT_CSV_HINT}",
+            step="extract",
+        )
+    return utf8, codec
+
+
+def clean_text(utf8: bytes) -> tuple[bytes, list[str]]:
+    """Old Mac line ends (CR only) become LF; NUL bytes are removed (with a warning).
+
+    Polars splits records on LF only, and NUL bytes are never meant as text: they come from
+    padded fixed-width exports and would reach the store and the dialer otherwise.
+    """
+    warnings: list[str] = []
+    if b"\r" in utf8[:_HEAD_BYTES] and b"\n" not in utf8:
+        utf8 = utf8.replace(b"\r", b"\n")
+    nul = utf8.count(b"\x00")
+    if nul:
+        utf8 = utf8.replace(b"\x00", b"")
+        warnings.append(f"{nul} NUL bytes removed from the file's text")
+    return utf8, warnings
 
 
 def _is_blank(record: list[str]) -> bool:
@@ -133,12 +201,24 @@ def _head_records(head: str, delimiter: str) -> list[tuple[int, int, list[str]]]
     return records
 
 
+def _width(cells: list[str]) -> int:
+    """Field count without trailing empty cells (many exporters end every row with `,`)."""
+    width = len(cells)
+    while width and not cells[width - 1].strip():
+        width -= 1
+    return width
+
+
 def find_header(records: list[tuple[int, int, list[str]]]) -> int:
-    """Index of the header: the first record with at least the median field count of the
-    records after it (lines before it, such as LinkedIn's `Notes:` block, are a preamble)."""
+    """Index of the header: the first record with more than half the median field count of
+    the records after it (lines before it, such as LinkedIn's `Notes:` block, are a preamble).
+
+    Half, not all: rows with an unquoted comma (one field too many) must not make the real
+    header look like a preamble; a preamble line has one or two fields against a wide header.
+    """
     for index, (_, _, cells) in enumerate(records):
-        rest = [len(r[2]) for r in records[index + 1 :]]
-        if not rest or len(cells) >= statistics.median_low(rest):
+        rest = [_width(r[2]) for r in records[index + 1 :]]
+        if not rest or 2 * _width(cells) > statistics.median_low(rest):
             return index
     return 0
 
@@ -159,8 +239,15 @@ def sniff(head: str, delimiter: str) -> tuple[str, list[tuple[int, int, list[str
     return best
 
 
-def _check_headers(cells: list[str]) -> tuple[list[str], list[str]]:
+def _check_headers(cells: list[str], line: int) -> tuple[list[str], list[str]]:
     headers = [cell.strip() for cell in cells]
+    broken = next((h for h in headers if "\n" in h or "\r" in h), None)
+    if broken is not None:
+        raise InvalidCsv(
+            f"Line {line}: the header row has a quoted name that is not closed "
+            f"(it starts with {_preview(broken)}); check the quotes in the header",
+            step="extract",
+        )
     warnings = [
         f"column {i + 1} has an empty header and is ignored" for i, h in enumerate(headers) if not h
     ]
@@ -201,31 +288,75 @@ def scan(utf8: bytes, delimiter: str, skip_lines: int, width: int) -> pl.LazyFra
     )
 
 
+def _preview(text: str, size: int = 30) -> str:
+    first = text.splitlines()[0] if text.splitlines() else text
+    return repr(first[:size] + ("..." if len(first) > size or len(text) > len(first) else ""))
+
+
+_UNPARSED = re.compile(r"could not parse `(.*?)` as dtype", re.DOTALL)
+
+
+def _parse_error(exc: pl.exceptions.PolarsError, utf8: bytes, data_start: int) -> InvalidCsv:
+    """A clear message for what Polars could not parse: in practice a broken quoted field."""
+    match = _UNPARSED.search(str(exc))
+    if match:
+        snippet = match.group(1)[:60]
+        at = utf8.find(snippet.encode("utf-8"), data_start)
+        line = utf8.count(b"\n", 0, at) + 1
+        where = f"Line {line}: " if at >= 0 else ""
+        return InvalidCsv(
+            f"{where}a quoted field is not closed properly (it starts with {_preview(snippet)}); "
+            "check the quotes in that row, or export the file again",
+            step="extract",
+        )
+    return InvalidCsv(
+        f"The file cannot be parsed as CSV: {str(exc).splitlines()[0]}", step="extract"
+    )
+
+
+def _line_offset(utf8: bytes, lines: int) -> int:
+    """Byte offset of the start of line `lines + 1`."""
+    at = 0
+    for _ in range(lines):
+        nxt = utf8.find(b"\n", at)
+        if nxt < 0:
+            return len(utf8)
+        at = nxt + 1
+    return at
+
+
 def read_table(
     path: Path, *, encoding: str, delimiter: str, max_bytes: int, max_rows: int
 ) -> RawTable:
     """Check and parse one file (SPEC section 3, step 1)."""
-    data, sha = read_file_bytes(path, max_bytes)
-    _check_not_binary(data)
-    utf8, codec = to_utf8(data, encoding)
-    del data
-    head = utf8[:_HEAD_BYTES].decode("utf-8", errors="ignore")
     if len(delimiter) != 1 and delimiter != "auto":
         raise InvalidArgument(f"--delimiter must be one character or 'auto', not {delimiter!r}")
+    if delimiter in ('"', "\n", "\r"):
+        raise InvalidArgument(f"--delimiter cannot be {delimiter!r}")
+    codec = canonical_codec(encoding)
+    data, sha = read_file_bytes(path, max_bytes)
+    _check_not_binary(data, codec)
+    utf8, codec = to_utf8(data, encoding)
+    del data
+    utf8, warnings = clean_text(utf8)
+    head = utf8[:_HEAD_BYTES].decode("utf-8", errors="ignore")
     delim, records, index = sniff(head, delimiter)
     header_line, after_header, cells = records[index]
-    headers, warnings = _check_headers(cells)
+    headers, header_warnings = _check_headers(cells, header_line)
+    lazy = scan(utf8, delim, after_header - 1, len(headers))
     try:
-        frame = scan(utf8, delim, after_header - 1, len(headers)).collect()
+        # One row past the limit is enough to refuse the file: no need to parse all of it.
+        frame = (lazy.head(max_rows + 1) if max_rows else lazy).collect()
     except pl.exceptions.PolarsError as exc:
-        raise InvalidCsv(
-            f"The file cannot be parsed as CSV: {exc}".splitlines()[0], step="extract"
-        ) from exc
+        raise _parse_error(exc, utf8, _line_offset(utf8, after_header - 1)) from exc
     if frame.height == 0:
         raise EmptyFile("The file has a header but no data rows", step="extract")
     if max_rows and frame.height > max_rows:
         raise TooManyRows(
-            f"The file has {frame.height} data rows, over the limit of {max_rows} (--max-rows)",
+            f"The file has more than {max_rows} data rows (--max-rows {max_rows}; "
+            "0 means no limit)",
             step="extract",
         )
-    return RawTable(frame, headers, header_line, delim, codec, sha, list(cells), warnings)
+    return RawTable(
+        frame, headers, header_line, delim, codec, sha, list(cells), header_warnings + warnings
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,8 @@ from etl.errors import (
 )
 from etl.options import ImportOptions
 from etl.store import StoreSession
+
+log = logging.getLogger("etl")
 
 
 @dataclass
@@ -139,6 +142,7 @@ def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
     try:
         mapping = load_mapping(opts.mapping)
         _check_arguments(opts, session, import_id)
+        _check_report_dir(opts.report_dir, import_id)
         table = read(path, opts, summary)
         _, key, clean = resolve_and_normalize(table, mapping, opts, summary)
         decided = _decide_and_write(clean, key, opts, session, summary, import_id, started)
@@ -207,6 +211,17 @@ def dry_run(
     """Steps 4-5 without writing: outcomes and counts against the store as it is (inspect)."""
     dry = replace(opts, dry_run=True)
     return _decide_and_write(clean, key, dry, session, summary, summary["import_id"], None)
+
+
+def _check_report_dir(report_dir: Path, import_id: str) -> None:
+    """Made before the store is touched: a committed import must never lack its report."""
+    try:
+        report.report_folder(report_dir, import_id)
+    except OSError as exc:
+        raise InvalidArgument(
+            f"Cannot create the report folder {report_dir / import_id}: {exc.strerror} "
+            "(--report-dir)"
+        ) from exc
 
 
 def _check_arguments(opts: ImportOptions, session: StoreSession, import_id: str) -> None:
@@ -316,6 +331,8 @@ def _fail(
     table: extract.RawTable | None = None,
 ) -> ImportResult:
     """Report a file-level failure: summary with counts zero, import record `failed`."""
+    if exc.__cause__ is not None:  # the traceback of an internal failure, shown with -v
+        log.info("%s: %s", path.name, exc.message, exc_info=exc.__cause__)
     summary = summary or base_summary(path, import_id, opts)
     summary.update(
         success=False,
@@ -328,7 +345,6 @@ def _fail(
         errors=[],
         error={"code": exc.code, "message": exc.message},
     )
-    folder = report.report_folder(opts.report_dir, import_id)
     keep_record = record and not opts.dry_run and not isinstance(exc, StoreBusy)
     if keep_record and exc.step != "import_id":
         session.record_failure(
@@ -349,8 +365,13 @@ def _fail(
                 str(opts.report_dir / import_id),
             )
         )
-    if table is not None:
-        report.write_parsed_only(folder, table)
     summary["duration_s"] = round(time.perf_counter() - clock, 4)
-    report.write_summary(folder, summary)
+    try:
+        folder = report.report_folder(opts.report_dir, import_id)
+        if table is not None:
+            report.write_parsed_only(folder, table)
+        summary["duration_s"] = round(time.perf_counter() - clock, 4)
+        report.write_summary(folder, summary)
+    except OSError:
+        pass  # an unwritable --report-dir: the error line and the import record still tell
     return ImportResult(summary, exc.exit_code)

@@ -182,7 +182,7 @@ def test_inspect_honours_mapping_and_key(cli: Cli, tmp_path: Path) -> None:
             ("--max-rows", "1"),
             "Phone\n5551234567\n5551234568\n",
             65,
-            "Error: input.csv: The file has 2 data rows",
+            "Error: input.csv: The file has more than 1 data rows",
         ),
         ((), "Phone\n", 65, "Error: input.csv: The file has a header but no data rows"),
     ],
