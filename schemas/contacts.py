@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandera.polars as pa
 import polars as pl
 
@@ -47,6 +49,7 @@ def validate_report_rows(rows: pl.DataFrame) -> pl.DataFrame:
     return ReportRows.validate(rows, lazy=True)
 
 
+@functools.cache
 def warm_up() -> None:
     """Pandera builds its check machinery on first use; do that outside the timed import."""
     empty = pl.DataFrame(
