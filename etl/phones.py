@@ -45,21 +45,23 @@ SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 # ASCII-only twin of SCIENTIFIC for the fast path (non-ASCII digits go to the oracle).
 _SCIENTIFIC_ASCII = r"^[+-]?[0-9]+(?:[.,][0-9]+)?[eE][+-]?[0-9]+$"
 # The shapes the fast path decides; `[0-9]`, never `\d` (Rust's `\d` is Unicode).
-_SHAPE = (
-    r"^'?(?P<plus>\+)?(?P<body>[0-9 ()./-]*[0-9])"
-    r"(?:[ ]*(?:[xX]|[eE][xX][tT]\.?|#)[ ]*[0-9]{1,6})?$"
-)
+_CORE = r"^'?\+?[0-9 ()./-]*[0-9]$"
+# A core-shaped number followed by an extension phonenumbers' _EXTN_PATTERN recognises
+# at exactly that spot (and whose digits it drops from E.164).
+_WITH_EXTENSION = r"^('?\+?[0-9 ()./-]*[0-9])[ ]*(?:[xX]|[eE][xX][tT]\.?|#)[ ]*[0-9]{1,6}$"
+# What `_normalize` drops from a core-shaped value (the `+` is kept as a marker).
+_DROPPED = ["'", " ", "-", ".", "(", ")", "/"]
 # phonenumbers rejects inputs longer than this before looking at them.
 _MAX_INPUT = 250
 # Lengths >= this behave alike in `_test_number_length` (no region has a longer one).
 _LENGTH_CAP = 18
 # Metadata regexes the fast path evaluates in Polars: digits, classes, groups,
-# alternation, quantifiers. Anything else makes the pattern "always matches" (fallback).
-_SAFE_PATTERN = re.compile(r"(?:[0-9()?:|\[\]{},*+-]|\\d)+")
+# alternation, quantifiers, `$`. Anything else counts as "always matches" (fallback).
+_SAFE_PATTERN = re.compile(r"(?:[0-9()?:|\[\]{},*+$-]|\\d)+")
 # A pattern made of plain digit alternatives is tested with starts_with (cheaper).
 _LITERALS = re.compile(r"[0-9]+(?:\|[0-9]+)*")
-# Beyond this many distinct prefix patterns in one batch, the rare ones fall back:
-# every pattern costs one pass over the batch.
+# Beyond this many distinct national-prefix patterns among `+` numbers of one batch, the
+# rare ones fall back: every pattern costs one pass over those rows.
 _MAX_PATTERNS = 24
 
 
@@ -81,16 +83,29 @@ def oracle_e164(value: str, region: str, check: str = "possible") -> str | None:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
-# ---------------------------------------------------------------- metadata tables
+# ---------------------------------------------------------------- metadata facts
 
 
 @dataclass(frozen=True)
-class _Tables:
+class RegionFacts:
+    """What the fast path needs about one region, read from phonenumbers' metadata."""
+
+    cc: str  # the region's calling code
+    idd: str | None  # international_prefix ("" = not evaluable: always counts as a match)
+    npfp: str | None  # the region's national_prefix_for_parsing (same convention)
+    npfp_cc: str | None  # national_prefix_for_parsing of the calling code's main region
+    too_long: frozenset[int]  # digit counts that are TOO_LONG for the region (< _LENGTH_CAP)
+    too_long_from_cap: bool  # whether counts >= _LENGTH_CAP are TOO_LONG too
+    accept: frozenset[int]  # national lengths IS_POSSIBLE for the calling code
+
+
+@dataclass(frozen=True)
+class Tables:
     """Facts read from phonenumbers' metadata once per process."""
 
-    regions: pl.DataFrame  # region, region_cc, idd, npfp_region, too_long
-    codes: pl.DataFrame  # cc, npfp_cc, accept
-    code_prefixes: tuple[list[str], list[str], list[str]]  # known codes by length 1, 2, 3
+    regions: dict[str, RegionFacts]
+    codes: pl.DataFrame  # cc, npfp_cc, accept (bits, see `_bits`)
+    code_prefixes: tuple[list[str], list[str], list[str]]  # known codes of length 1, 2, 3
 
 
 def _bits(flags: Iterable[bool]) -> str:
@@ -106,59 +121,70 @@ def _usable(pattern: str | None) -> str | None:
 
 
 @functools.cache
-def _tables() -> _Tables:
-    region_rows = []
-    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
-        meta = PhoneMetadata.metadata_for_region(region)
-        too_long = (
-            _test_number_length("0" * n, meta) == ValidationResult.TOO_LONG
-            for n in range(_LENGTH_CAP + 1)
+def _polars_accepts(pattern: str) -> bool:
+    """Whether Polars' regex engine compiles the pattern (else: treated as not evaluable)."""
+    try:
+        pl.select(pl.lit("0").str.contains(f"^(?:{pattern})"))
+    except pl.exceptions.PolarsError:
+        return False
+    return True
+
+
+def _accepted_lengths(cc: int) -> frozenset[int]:
+    """National lengths for which `is_possible_number_with_reason` says IS_POSSIBLE."""
+    return frozenset(
+        n
+        for n in range(2, _LENGTH_CAP)
+        if phonenumbers.is_possible_number_with_reason(
+            PhoneNumber(country_code=cc, national_number=int("1" * n))
         )
-        region_rows.append(
-            {
-                "region": region,
-                "region_cc": str(meta.country_code),
-                "idd": _usable(meta.international_prefix),
-                "npfp_region": _usable(meta.national_prefix_for_parsing),
-                "too_long": _bits(too_long),
-            }
-        )
+        == ValidationResult.IS_POSSIBLE
+    )
+
+
+def _main_metadata(cc: int) -> PhoneMetadata | None:
+    return PhoneMetadata.metadata_for_region_or_calling_code(cc, region_code_for_country_code(cc))
+
+
+@functools.cache
+def tables() -> Tables:
+    """Per-region and per-calling-code facts, derived from phonenumbers itself."""
+    accept = {cc: _accepted_lengths(cc) for cc in COUNTRY_CODE_TO_REGION_CODE}
     code_rows = []
     for cc in sorted(COUNTRY_CODE_TO_REGION_CODE):
-        meta = PhoneMetadata.metadata_for_region_or_calling_code(
-            cc, region_code_for_country_code(cc)
-        )
-        if meta is None:
-            continue
-        accept = (
-            2 <= n <= 17
-            and phonenumbers.is_possible_number_with_reason(
-                PhoneNumber(country_code=cc, national_number=int("1" * n))
+        meta = _main_metadata(cc)
+        if meta is not None:
+            code_rows.append(
+                {
+                    "cc": str(cc),
+                    "npfp_cc": _usable(meta.national_prefix_for_parsing),
+                    "accept": _bits(n in accept[cc] for n in range(_LENGTH_CAP + 1)),
+                }
             )
-            == ValidationResult.IS_POSSIBLE
+    regions = {}
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        meta = PhoneMetadata.metadata_for_region(region)
+        main = _main_metadata(meta.country_code)
+        too_long = {
+            n
             for n in range(_LENGTH_CAP + 1)
+            if _test_number_length("0" * n, meta) == ValidationResult.TOO_LONG
+        }
+        regions[region] = RegionFacts(
+            cc=str(meta.country_code),
+            idd=_usable(meta.international_prefix),
+            npfp=_usable(meta.national_prefix_for_parsing),
+            npfp_cc=_usable(main.national_prefix_for_parsing if main else ""),
+            too_long=frozenset(n for n in too_long if n < _LENGTH_CAP),
+            too_long_from_cap=_LENGTH_CAP in too_long,
+            accept=accept[meta.country_code],
         )
-        code_rows.append(
-            {
-                "cc": str(cc),
-                "npfp_cc": _usable(meta.national_prefix_for_parsing),
-                "accept": _bits(accept),
-            }
-        )
-    codes = pl.DataFrame(code_rows, schema={"cc": pl.String, "npfp_cc": pl.String, "accept": pl.String})
-    known = [c["cc"] for c in code_rows]
-    prefixes = ([c for c in known if len(c) == 1], [c for c in known if len(c) == 2], [c for c in known if len(c) == 3])
-    regions = pl.DataFrame(
-        region_rows,
-        schema={
-            "region": pl.String,
-            "region_cc": pl.String,
-            "idd": pl.String,
-            "npfp_region": pl.String,
-            "too_long": pl.String,
-        },
+    codes = pl.DataFrame(
+        code_rows, schema={"cc": pl.String, "npfp_cc": pl.String, "accept": pl.String}
     )
-    return _Tables(regions=regions, codes=codes, code_prefixes=prefixes)
+    known = codes["cc"].to_list()
+    prefixes = tuple([c for c in known if len(c) == size] for size in (1, 2, 3))
+    return Tables(regions=regions, codes=codes, code_prefixes=prefixes)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- fast-path expressions
@@ -169,17 +195,39 @@ def is_scientific(value: pl.Expr) -> pl.Expr:
     return value.str.contains(_SCIENTIFIC_ASCII)
 
 
-def shape(value: pl.Expr) -> pl.Expr:
-    """Struct `plus`, `body` for the decidable shapes; both fields null otherwise."""
-    return value.str.extract_groups(_SHAPE)
+def has_core_shape(value: pl.Expr) -> pl.Expr:
+    """Optional `'`, optional `+`, ASCII digits and ` -.()/`, a digit last, <= 250 chars."""
+    return value.str.contains(_CORE) & (value.str.len_bytes() <= _MAX_INPUT)
 
 
-def ascii_digits(text: pl.Expr) -> pl.Expr:
-    """The ASCII digits of text, in order."""
-    return text.str.replace_all("[^0-9]", "")
+def plus_and_digits(value: pl.Expr) -> pl.Expr:
+    """For core-shaped values: `+` (when present) followed by the ASCII digits."""
+    return value.str.replace_many(_DROPPED, [""] * len(_DROPPED))
 
 
-def leading_country_code(digits: pl.Expr, prefixes: tuple[list[str], list[str], list[str]]) -> pl.Expr:
+def extension_stripped(value: pl.Expr) -> pl.Expr:
+    """The number before a recognised extension (`x12`, `ext. 12`, `#12`), else null."""
+    return value.str.extract(_WITH_EXTENSION, 1)
+
+
+def starts_with_pattern(text: pl.Expr, pattern: str | None, skip: str = "") -> pl.Expr:
+    """Whether text starts with `skip` and then `re.match(pattern, rest)` finds a match.
+
+    Only the existence of a match matters, so Python's and Polars' engines agree. A null
+    pattern never matches; "" (not evaluable) always does.
+    """
+    if pattern is None:
+        return pl.lit(False)
+    if pattern == "" or not _polars_accepts(pattern):
+        return pl.lit(True)
+    if _LITERALS.fullmatch(pattern):
+        return pl.any_horizontal([text.str.starts_with(skip + alt) for alt in pattern.split("|")])
+    return text.str.contains(f"^{skip}(?:{pattern})")
+
+
+def leading_country_code(
+    digits: pl.Expr, prefixes: tuple[list[str], list[str], list[str]]
+) -> pl.Expr:
     """The calling code phonenumbers reads after a `+`: the first 1-3 digit prefix it knows."""
     one, two, three = (digits.str.head(n) for n in (1, 2, 3))
     return (
@@ -192,125 +240,140 @@ def leading_country_code(digits: pl.Expr, prefixes: tuple[list[str], list[str], 
     )
 
 
-def length_flag(bits: pl.Expr, text: pl.Expr) -> pl.Expr:
-    """Whether `bits` (see `_bits`) is set for the length of text."""
-    length = pl.min_horizontal(text.str.len_bytes(), pl.lit(_LENGTH_CAP, dtype=pl.UInt32))
-    return bits.str.slice(length, 1) == "1"
+def length_flag(bits: pl.Expr, length: pl.Expr) -> pl.Expr:
+    """Whether `bits` (see `_bits`) is set for length (lengths >= the cap: never)."""
+    return (length < _LENGTH_CAP) & (bits.str.slice(length, 1) == "1")
 
 
-def starts_with_pattern(text: pl.Expr, pattern: str) -> pl.Expr:
-    """Whether `re.match(pattern, text)` finds a match (existence only, so any engine agrees)."""
-    if pattern == "":
-        return pl.lit(True)
-    if _LITERALS.fullmatch(pattern):
-        hits = [text.str.starts_with(literal) for literal in pattern.split("|")]
-        return pl.any_horizontal(hits)
-    return text.str.contains(f"^(?:{pattern})")
+def national_decision(digits: pl.Expr, facts: RegionFacts) -> tuple[pl.Expr, pl.Expr]:
+    """(undecidable, e164) for `+`-less digits parsed with the region of `facts`.
+
+    Mirrors `_maybe_extract_country_code` (IDD, then the region's own code) and the
+    national-prefix step of `parse`; any case that would need their regexes falls back.
+    """
+    count = digits.str.len_bytes()
+    own_code = digits.str.starts_with(facts.cc)
+    too_long = count.is_in(sorted(facts.too_long))
+    if facts.too_long_from_cap:
+        too_long = too_long | (count >= _LENGTH_CAP)
+    split = own_code & too_long  # phonenumbers then always splits the code off
+    national_length = count - pl.when(split).then(len(facts.cc)).otherwise(0)
+    npfp_hit = (
+        pl.when(split)
+        .then(starts_with_pattern(digits, facts.npfp, skip=facts.cc))
+        .otherwise(starts_with_pattern(digits, facts.npfp))
+    )
+    if facts.npfp_cc != facts.npfp:  # after the split, the code's main region strips too
+        npfp_hit = npfp_hit | (split & starts_with_pattern(digits, facts.npfp_cc, skip=facts.cc))
+    undecidable = (
+        (count < 3)
+        | starts_with_pattern(digits, facts.idd)
+        | (own_code & ~split)
+        | npfp_hit
+    )
+    accepted = national_length.is_in(sorted(facts.accept))
+    prefix = pl.when(split).then(pl.lit("+")).otherwise(pl.lit("+" + facts.cc))
+    return undecidable, pl.when(accepted).then(pl.concat_str(prefix, digits))
 
 
-def prefix_hit(text: pl.Expr, pattern_col: str, patterns: list[str]) -> pl.Expr:
-    """Per row, whether the row's pattern (column `pattern_col`) matches at the start of text.
+def _present(frame: pl.DataFrame, column: str) -> list[str]:
+    """The most frequent distinct non-null values of `column` (at most _MAX_PATTERNS)."""
+    counts = frame.group_by(column).len().drop_nulls(column).sort("len", descending=True)
+    return counts[column].head(_MAX_PATTERNS).to_list()
 
-    `patterns` are the distinct patterns present; rows whose pattern is not among them count
-    as a hit (they fall back). Null pattern: no national prefix / no IDD, never a hit.
+
+def pattern_hit(text: pl.Expr, pattern_col: str, patterns: list[str]) -> pl.Expr:
+    """Per row, whether the row's own pattern (column `pattern_col`) matches at text's start.
+
+    Rows whose pattern is not in `patterns` count as a hit (they fall back).
     """
     column = pl.col(pattern_col)
-    expr: pl.Expr = pl.when(column.is_null()).then(pl.lit(False))
+    chain = pl.when(column.is_null()).then(pl.lit(False))
     for pattern in patterns:
-        expr = expr.when(column == pattern).then(starts_with_pattern(text, pattern))
-    return expr.otherwise(pl.lit(True))
+        chain = chain.when(column == pattern).then(starts_with_pattern(text, pattern))
+    return chain.otherwise(pl.lit(True))
 
 
-def _present_patterns(frame: pl.DataFrame, column: str, mask: str) -> list[str]:
-    """The most frequent distinct patterns of `column` among rows where `mask` holds."""
-    counts = (
-        frame.lazy()
-        .filter(pl.col(mask) & pl.col(column).is_not_null())
-        .group_by(column)
-        .len()
-        .sort("len", descending=True)
-        .head(_MAX_PATTERNS)
-        .collect()
-    )
-    return counts[column].to_list()
-
-
-def fast_path(distinct: pl.DataFrame) -> pl.DataFrame:
-    """`value`, `region`, `decided` (bool), `e164` for distinct pairs; e164 is only meaningful
-    where `decided`."""
-    tables = _tables()
-    value = pl.col("value")
-    parts = shape(value)
-    digits = ascii_digits(parts.struct.field("body"))
-    staged = (
-        distinct.lazy()
-        .with_columns(
-            parts.struct.field("plus").is_not_null().alias("_plus"),
-            digits.alias("_digits"),
-            (parts.struct.field("body").is_not_null() & (value.str.len_chars() <= _MAX_INPUT)).alias(
-                "_shaped"
-            ),
-        )
-        .join(tables.regions.lazy(), on="region", how="left")
-        .with_columns(
-            leading_country_code(pl.col("_digits"), tables.code_prefixes).alias("_plus_cc"),
-            pl.col("_digits").str.starts_with(pl.col("region_cc")).fill_null(False).alias("_own_cc"),
-        )
-        .with_columns(
-            # Without `+`, digits starting with the region's code lose it only when the
-            # whole is TOO_LONG for the region; other lengths depend on pattern matching.
-            (
-                ~pl.col("_plus")
-                & pl.col("_own_cc")
-                & length_flag(pl.col("too_long"), pl.col("_digits")).fill_null(False)
-            ).alias("_split_own"),
-        )
-        .with_columns(
-            pl.when(pl.col("_plus"))
-            .then(pl.col("_plus_cc"))
-            .otherwise(pl.col("region_cc"))
-            .alias("cc"),
-            (pl.col("_plus") | pl.col("_split_own")).alias("_cc_from_number"),
-        )
-        .with_columns(
-            pl.when(pl.col("_cc_from_number"))
-            .then(pl.col("_digits").str.slice(pl.col("cc").str.len_bytes()))
-            .otherwise(pl.col("_digits"))
-            .alias("_national")
-        )
-        .join(tables.codes.lazy(), on="cc", how="left")
-        .with_columns(
-            (pl.col("_shaped") & ~pl.col("_plus") & pl.col("region_cc").is_not_null()).alias(
-                "_national_form"
-            ),
-        )
-        .collect()
-    )
-    idd = _present_patterns(staged, "idd", "_national_form")
-    npfp_region = _present_patterns(staged, "npfp_region", "_national_form")
-    npfp_cc = _present_patterns(staged, "npfp_cc", "_cc_from_number")
-
-    digits_col, national = pl.col("_digits"), pl.col("_national")
-    no_plus = ~pl.col("_plus")
+def _decide_international(part: pl.DataFrame, known: Tables) -> pl.DataFrame:
+    """`+` numbers: the region plays no part (no IDD, code from the number)."""
+    digits = pl.col("_digits").str.slice(1)
+    staged = part.with_columns(
+        leading_country_code(digits, known.code_prefixes).alias("cc")
+    ).join(known.codes, on="cc", how="left")
+    national = digits.str.slice(pl.col("cc").str.len_bytes())
     undecidable = (
-        ~pl.col("_shaped")
-        | (digits_col.str.len_bytes() < 3)
-        | (pl.col("_plus") & pl.col("cc").is_null())
-        | (no_plus & pl.col("region_cc").is_null())
-        | (no_plus & prefix_hit(digits_col, "idd", idd))
-        | (no_plus & pl.col("_own_cc") & ~pl.col("_split_own"))
-        | (no_plus & prefix_hit(national, "npfp_region", npfp_region))
-        | (pl.col("_cc_from_number") & prefix_hit(national, "npfp_cc", npfp_cc))
-    ).fill_null(True)
-    accepted = length_flag(pl.col("accept"), national).fill_null(False)
-    e164 = pl.when(accepted).then(pl.concat_str(pl.lit("+"), pl.col("cc"), national))
-    rejected_early = value.is_null() | is_scientific(value)
+        (digits.str.len_bytes() < 3)
+        | pl.col("cc").is_null()
+        | pattern_hit(national, "npfp_cc", _present(staged, "npfp_cc"))
+    )
+    accepted = length_flag(pl.col("accept"), national.str.len_bytes())
     return staged.select(
         "value",
         "region",
-        (rejected_early | ~undecidable).alias("decided"),
-        pl.when(rejected_early).then(pl.lit(None, dtype=pl.String)).otherwise(e164).alias("e164"),
+        ~undecidable.fill_null(True).alias("decided"),
+        pl.when(accepted.fill_null(False)).then(pl.col("_digits")).alias("e164"),
     )
+
+
+def _decide_national(part: pl.DataFrame, facts: RegionFacts) -> pl.DataFrame:
+    undecidable, e164 = national_decision(pl.col("_digits"), facts)
+    return part.select(
+        "value", "region", ~undecidable.fill_null(True).alias("decided"), e164.alias("e164")
+    )
+
+
+def _undecided(part: pl.DataFrame) -> pl.DataFrame:
+    return part.select(
+        "value",
+        "region",
+        pl.lit(False).alias("decided"),
+        pl.lit(None, dtype=pl.String).alias("e164"),
+    )
+
+
+def _decide_shapes(frame: pl.DataFrame, known: Tables) -> pl.DataFrame:
+    """`value`, `region`, `decided`, `e164` judging the text in `_number`.
+
+    Rows are split by what decides them: `+` numbers together, the others by region, so
+    every region's patterns are literals in its own expressions.
+    """
+    staged = frame.with_columns(
+        plus_and_digits(pl.col("_number")).alias("_digits"),
+        has_core_shape(pl.col("_number")).alias("_core"),
+    ).with_columns(
+        pl.when(pl.col("_core"))
+        .then(
+            pl.when(pl.col("_digits").str.starts_with("+"))
+            .then(pl.lit("+"))
+            .otherwise(pl.col("region"))
+        )
+        .alias("_key")
+    )
+    outcomes = [_undecided(staged.clear())]
+    for (key,), part in staged.partition_by("_key", as_dict=True).items():
+        if key == "+":
+            outcomes.append(_decide_international(part, known))
+        elif isinstance(key, str) and key in known.regions:
+            outcomes.append(_decide_national(part, known.regions[key]))
+        else:
+            outcomes.append(_undecided(part))
+    return pl.concat(outcomes)
+
+
+def fast_path(distinct: pl.DataFrame) -> pl.DataFrame:
+    """`value`, `region`, `decided`, `e164` for distinct pairs (`e164` only where decided)."""
+    known = tables()
+    value = pl.col("value")
+    first = _decide_shapes(distinct.with_columns(value.alias("_number")), known)
+    done = first.filter(pl.col("decided"))
+    rest = first.filter(~pl.col("decided")).select("value", "region")
+    second = _decide_shapes(rest.with_columns(extension_stripped(value).alias("_number")), known)
+    rejected = value.is_null() | is_scientific(value).fill_null(False)
+    second = second.with_columns(
+        (pl.col("decided") | rejected).alias("decided"),
+        pl.when(~rejected).then(pl.col("e164")).alias("e164"),
+    )
+    return pl.concat([done, second])
 
 
 # ---------------------------------------------------------------- entry point
@@ -322,12 +385,14 @@ def normalize_pairs(pairs: pl.DataFrame, check: str) -> pl.DataFrame:
     The fast path decides what it can prove; each remaining distinct pair is computed once
     by the oracle. No pair is computed by both.
     """
-    distinct = pairs.select(pl.col("value").cast(pl.String), pl.col("region").cast(pl.String)).unique()
+    distinct = pairs.select(
+        pl.col("value").cast(pl.String), pl.col("region").cast(pl.String)
+    ).unique()
     if check == "possible":
         fast = fast_path(distinct)
         decided = fast.filter(pl.col("decided")).select("value", "region", "e164")
         rest = fast.filter(~pl.col("decided")).select("value", "region")
-    else:
+    else:  # is_valid_number is not modelled: everything goes to the oracle
         decided = distinct.clear().with_columns(pl.lit(None, dtype=pl.String).alias("e164"))
         rest = distinct
     e164 = [oracle_e164(v, r, check) for v, r in rest.iter_rows()]
