@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import phonenumbers
@@ -63,6 +64,8 @@ _LITERALS = re.compile(r"[0-9]+(?:\|[0-9]+)*")
 # Beyond this many distinct national-prefix patterns among `+` numbers of one batch, the
 # rare ones fall back: every pattern costs one pass over those rows.
 _MAX_PATTERNS = 24
+# Below this many rows per chunk, splitting a batch across threads costs more than it saves.
+_CHUNK_MIN = 10_000
 
 
 def oracle_e164(value: str, region: str, check: str = "possible") -> str | None:
@@ -146,6 +149,27 @@ def _main_metadata(cc: int) -> PhoneMetadata | None:
     return PhoneMetadata.metadata_for_region_or_calling_code(cc, region_code_for_country_code(cc))
 
 
+def _region_facts(region: str, accept: dict[int, frozenset[int]]) -> RegionFacts | None:
+    meta = PhoneMetadata.metadata_for_region(region)
+    if meta is None or meta.country_code is None:
+        return None
+    main = _main_metadata(meta.country_code)
+    too_long = {
+        n
+        for n in range(_LENGTH_CAP + 1)
+        if _test_number_length("0" * n, meta) == ValidationResult.TOO_LONG
+    }
+    return RegionFacts(
+        cc=str(meta.country_code),
+        idd=_usable(meta.international_prefix),
+        npfp=_usable(meta.national_prefix_for_parsing),
+        npfp_cc=_usable(main.national_prefix_for_parsing) if main else "",
+        too_long=frozenset(n for n in too_long if n < _LENGTH_CAP),
+        too_long_from_cap=_LENGTH_CAP in too_long,
+        accept=accept[meta.country_code],
+    )
+
+
 @functools.cache
 def tables() -> Tables:
     """Per-region and per-calling-code facts, derived from phonenumbers itself."""
@@ -163,22 +187,9 @@ def tables() -> Tables:
             )
     regions = {}
     for region in sorted(phonenumbers.SUPPORTED_REGIONS):
-        meta = PhoneMetadata.metadata_for_region(region)
-        main = _main_metadata(meta.country_code)
-        too_long = {
-            n
-            for n in range(_LENGTH_CAP + 1)
-            if _test_number_length("0" * n, meta) == ValidationResult.TOO_LONG
-        }
-        regions[region] = RegionFacts(
-            cc=str(meta.country_code),
-            idd=_usable(meta.international_prefix),
-            npfp=_usable(meta.national_prefix_for_parsing),
-            npfp_cc=_usable(main.national_prefix_for_parsing if main else ""),
-            too_long=frozenset(n for n in too_long if n < _LENGTH_CAP),
-            too_long_from_cap=_LENGTH_CAP in too_long,
-            accept=accept[meta.country_code],
-        )
+        facts = _region_facts(region, accept)
+        if facts is not None:
+            regions[region] = facts
     codes = pl.DataFrame(
         code_rows, schema={"cc": pl.String, "npfp_cc": pl.String, "accept": pl.String}
     )
@@ -195,9 +206,14 @@ def is_scientific(value: pl.Expr) -> pl.Expr:
     return value.str.contains(_SCIENTIFIC_ASCII)
 
 
-def has_core_shape(value: pl.Expr) -> pl.Expr:
-    """Optional `'`, optional `+`, ASCII digits and ` -.()/`, a digit last, <= 250 chars."""
-    return value.str.contains(_CORE) & (value.str.len_bytes() <= _MAX_INPUT)
+def has_core_shape(number: pl.Expr) -> pl.Expr:
+    """Optional `'`, optional `+`, then ASCII digits and ` -.()/`, a digit last."""
+    return number.str.contains(_CORE)
+
+
+def short_enough(value: pl.Expr) -> pl.Expr:
+    """phonenumbers refuses the whole input (extension included) beyond 250 characters."""
+    return value.str.len_chars() <= _MAX_INPUT
 
 
 def plus_and_digits(value: pl.Expr) -> pl.Expr:
@@ -266,10 +282,7 @@ def national_decision(digits: pl.Expr, facts: RegionFacts) -> tuple[pl.Expr, pl.
     if facts.npfp_cc != facts.npfp:  # after the split, the code's main region strips too
         npfp_hit = npfp_hit | (split & starts_with_pattern(digits, facts.npfp_cc, skip=facts.cc))
     undecidable = (
-        (count < 3)
-        | starts_with_pattern(digits, facts.idd)
-        | (own_code & ~split)
-        | npfp_hit
+        (count < 3) | starts_with_pattern(digits, facts.idd) | (own_code & ~split) | npfp_hit
     )
     accepted = national_length.is_in(sorted(facts.accept))
     prefix = pl.when(split).then(pl.lit("+")).otherwise(pl.lit("+" + facts.cc))
@@ -288,18 +301,18 @@ def pattern_hit(text: pl.Expr, pattern_col: str, patterns: list[str]) -> pl.Expr
     Rows whose pattern is not in `patterns` count as a hit (they fall back).
     """
     column = pl.col(pattern_col)
-    chain = pl.when(column.is_null()).then(pl.lit(False))
-    for pattern in patterns:
-        chain = chain.when(column == pattern).then(starts_with_pattern(text, pattern))
-    return chain.otherwise(pl.lit(True))
+    hit: pl.Expr = pl.lit(True)
+    for pattern in reversed(patterns):
+        hit = pl.when(column == pattern).then(starts_with_pattern(text, pattern)).otherwise(hit)
+    return pl.when(column.is_null()).then(pl.lit(False)).otherwise(hit)
 
 
 def _decide_international(part: pl.DataFrame, known: Tables) -> pl.DataFrame:
     """`+` numbers: the region plays no part (no IDD, code from the number)."""
     digits = pl.col("_digits").str.slice(1)
-    staged = part.with_columns(
-        leading_country_code(digits, known.code_prefixes).alias("cc")
-    ).join(known.codes, on="cc", how="left")
+    staged = part.with_columns(leading_country_code(digits, known.code_prefixes).alias("cc")).join(
+        known.codes, on="cc", how="left"
+    )
     national = digits.str.slice(pl.col("cc").str.len_bytes())
     undecidable = (
         (digits.str.len_bytes() < 3)
@@ -339,7 +352,7 @@ def _decide_shapes(frame: pl.DataFrame, known: Tables) -> pl.DataFrame:
     """
     staged = frame.with_columns(
         plus_and_digits(pl.col("_number")).alias("_digits"),
-        has_core_shape(pl.col("_number")).alias("_core"),
+        (has_core_shape(pl.col("_number")) & short_enough(pl.col("value"))).alias("_core"),
     ).with_columns(
         pl.when(pl.col("_core"))
         .then(
@@ -360,9 +373,8 @@ def _decide_shapes(frame: pl.DataFrame, known: Tables) -> pl.DataFrame:
     return pl.concat(outcomes)
 
 
-def fast_path(distinct: pl.DataFrame) -> pl.DataFrame:
-    """`value`, `region`, `decided`, `e164` for distinct pairs (`e164` only where decided)."""
-    known = tables()
+def _fast_path_chunk(distinct: pl.DataFrame, known: Tables) -> pl.DataFrame:
+    """The fast path on one chunk: core shapes first, then extensions and Excel notation."""
     value = pl.col("value")
     first = _decide_shapes(distinct.with_columns(value.alias("_number")), known)
     done = first.filter(pl.col("decided"))
@@ -374,6 +386,22 @@ def fast_path(distinct: pl.DataFrame) -> pl.DataFrame:
         pl.when(~rejected).then(pl.col("e164")).alias("e164"),
     )
     return pl.concat([done, second])
+
+
+def fast_path(distinct: pl.DataFrame) -> pl.DataFrame:
+    """`value`, `region`, `decided`, `e164` for distinct pairs (`e164` only where decided).
+
+    Most string kernels run on one core; big batches are cut into one chunk per Polars
+    thread and run side by side (Polars releases the GIL).
+    """
+    known = tables()
+    workers = min(pl.thread_pool_size(), distinct.height // _CHUNK_MIN)
+    if workers < 2:
+        return _fast_path_chunk(distinct, known)
+    size = -(-distinct.height // workers)
+    chunks = [distinct.slice(offset, size) for offset in range(0, distinct.height, size)]
+    with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+        return pl.concat(list(pool.map(lambda chunk: _fast_path_chunk(chunk, known), chunks)))
 
 
 # ---------------------------------------------------------------- entry point

@@ -89,9 +89,7 @@ def phone_like(draw: st.DrawFn) -> str:
         body = f"({groups[0]}) " + separator.join(groups[1:])
     else:
         body = separator.join(groups)
-    return (
-        draw(leading_junk) + draw(prefixes) + body + draw(extensions) + draw(trailing_junk)
-    )
+    return draw(leading_junk) + draw(prefixes) + body + draw(extensions) + draw(trailing_junk)
 
 
 @st.composite
@@ -132,7 +130,9 @@ garbage = st.one_of(
     st.text(alphabet="0123456789+-() .x#'/", max_size=25),
     st.text(alphabet=unicode_digits + " -+\uff0b", min_size=1, max_size=16),
     st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabc-+ ", max_size=20),
-    st.sampled_from(["1-800-FLOWERS", "N/A", "n/a", "none", "-", "+", "++1", "tel:+1-212-555-0100"]),
+    st.sampled_from(
+        ["1-800-FLOWERS", "N/A", "n/a", "none", "-", "+", "++1", "tel:+1-212-555-0100"]
+    ),
 )
 scientific = st.builds(
     lambda mantissa, sign, exponent, lower: f"{mantissa}{'e' if lower else 'E'}{sign}{exponent}",
@@ -146,7 +146,9 @@ long_digits = st.builds(
     st.sampled_from(["", "+", "+1", "00"]),
     st.text("0123456789", min_size=12, max_size=260),
 )
-values = st.one_of(phone_like(), phone_like(), nanp_like(), nanp_like(), garbage, scientific, long_digits)
+values = st.one_of(
+    phone_like(), phone_like(), nanp_like(), nanp_like(), garbage, scientific, long_digits
+)
 regions = st.one_of(st.sampled_from(COMMON_REGIONS), st.sampled_from(ALL_REGIONS))
 
 
@@ -207,6 +209,9 @@ EDGE_CASES = [
     ("+1 212 555 12345", "US", None),
     ("12125551234567", "US", None),
     ("1" * 40, "US", None),
+    ("555" + " " * 240 + "1234567", "US", "+15551234567"),
+    ("555" + " " * 240 + "1234567 x1234", "US", None),  # over 250 characters in all
+    ("000-000-0000", "US", "+10000000000"),
     ("12", "US", None),
     # leading 0/1 after the code in NANP: possible (length only), not valid
     ("0551234567", "US", "+10551234567"),
@@ -269,9 +274,7 @@ def test_edge_cases_in_one_batch() -> None:
 )
 def test_valid_check(value: str, region: str, expected: str | None) -> None:
     assert oracle_e164(value, region, "valid") == expected
-    assert normalize_pairs(_pairs([(value, region)]), "valid").rows() == [
-        (value, region, expected)
-    ]
+    assert normalize_pairs(_pairs([(value, region)]), "valid").rows() == [(value, region, expected)]
 
 
 # ---------------------------------------------------------------- who computes what

@@ -44,9 +44,11 @@ def main() -> None:
         t2 = time.perf_counter()
         best_fast, best_total = min(best_fast, t1 - t0), min(best_total, t2 - t1)
     undecided = fast.filter(~pl.col("decided")).height
-    print(f"values={pairs.height} fast_path={best_fast * 1000:.1f} ms "
-          f"normalize_pairs={best_total * 1000:.1f} ms fallback={undecided} "
-          f"({undecided / pairs.height:.2%})")
+    print(
+        f"values={pairs.height} fast_path={best_fast * 1000:.1f} ms "
+        f"normalize_pairs={best_total * 1000:.1f} ms fallback={undecided} "
+        f"({undecided / pairs.height:.2%})"
+    )
 
 
 if __name__ == "__main__":
