@@ -61,9 +61,9 @@ _LENGTH_CAP = 18
 _SAFE_PATTERN = re.compile(r"(?:[0-9()?:|\[\]{},*+$-]|\\d)+")
 # A pattern made of plain digit alternatives is tested with starts_with (cheaper).
 _LITERALS = re.compile(r"[0-9]+(?:\|[0-9]+)*")
-# Beyond this many distinct national-prefix patterns among `+` numbers of one batch, the
-# rare ones fall back: every pattern costs one pass over those rows.
-_MAX_PATTERNS = 24
+# Every distinct national-prefix pattern among the `+` numbers of a batch costs one pass
+# over them; beyond this many, the rest fall back (metadata 9.0 has 24 in all).
+_MAX_PATTERNS = 32
 # Below this many rows per chunk, splitting a batch across threads costs more than it saves.
 _CHUNK_MIN = 10_000
 
@@ -290,9 +290,8 @@ def national_decision(digits: pl.Expr, facts: RegionFacts) -> tuple[pl.Expr, pl.
 
 
 def _present(frame: pl.DataFrame, column: str) -> list[str]:
-    """The most frequent distinct non-null values of `column` (at most _MAX_PATTERNS)."""
-    counts = frame.group_by(column).len().drop_nulls(column).sort("len", descending=True)
-    return counts[column].head(_MAX_PATTERNS).to_list()
+    """The distinct non-null values of `column` (at most _MAX_PATTERNS, in a fixed order)."""
+    return sorted(frame[column].drop_nulls().unique().to_list())[:_MAX_PATTERNS]
 
 
 def pattern_hit(text: pl.Expr, pattern_col: str, patterns: list[str]) -> pl.Expr:
