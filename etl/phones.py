@@ -306,32 +306,56 @@ def pattern_hit(text: pl.Expr, pattern_col: str, patterns: list[str]) -> pl.Expr
     return pl.when(column.is_null()).then(pl.lit(False)).otherwise(hit)
 
 
-def _decide_international(part: pl.DataFrame, known: Tables) -> pl.DataFrame:
-    """`+` numbers: the region plays no part (no IDD, code from the number)."""
-    digits = pl.col("_digits").str.slice(1)
-    staged = part.with_columns(leading_country_code(digits, known.code_prefixes).alias("cc")).join(
-        known.codes, on="cc", how="left"
+@functools.cache
+def _international_code_columns() -> tuple[pl.Expr, ...]:
+    known = tables()
+    cc = leading_country_code(pl.col("_digits").str.slice(1), known.code_prefixes)
+    npfp = dict(zip(known.codes["cc"], known.codes["npfp_cc"], strict=True))
+    accept = dict(zip(known.codes["cc"], known.codes["accept"], strict=True))
+    return (
+        cc.alias("cc"),
+        cc.replace_strict(npfp, default=None, return_dtype=pl.String).alias("npfp_cc"),
+        cc.replace_strict(accept, default=None, return_dtype=pl.String).alias("accept"),
     )
+
+
+@functools.cache
+def _international_outputs(patterns: tuple[str, ...]) -> tuple[pl.Expr, ...]:
+    digits = pl.col("_digits").str.slice(1)
     national = digits.str.slice(pl.col("cc").str.len_bytes())
     undecidable = (
         (digits.str.len_bytes() < 3)
         | pl.col("cc").is_null()
-        | pattern_hit(national, "npfp_cc", _present(staged, "npfp_cc"))
+        | pattern_hit(national, "npfp_cc", list(patterns))
     )
     accepted = length_flag(pl.col("accept"), national.str.len_bytes())
-    return staged.select(
-        "value",
-        "region",
+    return (
+        pl.col("value"),
+        pl.col("region"),
         ~undecidable.fill_null(True).alias("decided"),
         pl.when(accepted.fill_null(False)).then(pl.col("_digits")).alias("e164"),
     )
 
 
-def _decide_national(part: pl.DataFrame, facts: RegionFacts) -> pl.DataFrame:
+def _decide_international(part: pl.DataFrame) -> pl.DataFrame:
+    """`+` numbers: the region plays no part (no IDD, code from the number)."""
+    staged = part.with_columns(_international_code_columns())
+    return staged.select(_international_outputs(tuple(_present(staged, "npfp_cc"))))
+
+
+@functools.cache
+def _national_outputs(facts: RegionFacts) -> tuple[pl.Expr, ...]:
     undecidable, e164 = national_decision(pl.col("_digits"), facts)
-    return part.select(
-        "value", "region", ~undecidable.fill_null(True).alias("decided"), e164.alias("e164")
+    return (
+        pl.col("value"),
+        pl.col("region"),
+        ~undecidable.fill_null(True).alias("decided"),
+        e164.alias("e164"),
     )
+
+
+def _decide_national(part: pl.DataFrame, facts: RegionFacts) -> pl.DataFrame:
+    return part.select(_national_outputs(facts))
 
 
 def _undecided(part: pl.DataFrame) -> pl.DataFrame:
@@ -343,28 +367,37 @@ def _undecided(part: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@functools.cache
+def _stage_columns() -> tuple[pl.Expr, ...]:
+    number = pl.col("_number")
+    return (
+        plus_and_digits(number).alias("_digits"),
+        (has_core_shape(number) & short_enough(pl.col("value"))).alias("_core"),
+    )
+
+
+@functools.cache
+def _key_column() -> pl.Expr:
+    """What decides a core-shaped row: "+" (international) or its region; null: undecidable."""
+    plus = pl.col("_digits").str.starts_with("+")
+    return (
+        pl.when(pl.col("_core"))
+        .then(pl.when(plus).then(pl.lit("+")).otherwise(pl.col("region")))
+        .alias("_key")
+    )
+
+
 def _decide_shapes(frame: pl.DataFrame, known: Tables) -> pl.DataFrame:
     """`value`, `region`, `decided`, `e164` judging the text in `_number`.
 
     Rows are split by what decides them: `+` numbers together, the others by region, so
     every region's patterns are literals in its own expressions.
     """
-    staged = frame.with_columns(
-        plus_and_digits(pl.col("_number")).alias("_digits"),
-        (has_core_shape(pl.col("_number")) & short_enough(pl.col("value"))).alias("_core"),
-    ).with_columns(
-        pl.when(pl.col("_core"))
-        .then(
-            pl.when(pl.col("_digits").str.starts_with("+"))
-            .then(pl.lit("+"))
-            .otherwise(pl.col("region"))
-        )
-        .alias("_key")
-    )
+    staged = frame.lazy().with_columns(_stage_columns()).with_columns(_key_column()).collect()
     outcomes = [_undecided(staged.clear())]
     for (key,), part in staged.partition_by("_key", as_dict=True).items():
         if key == "+":
-            outcomes.append(_decide_international(part, known))
+            outcomes.append(_decide_international(part))
         elif isinstance(key, str) and key in known.regions:
             outcomes.append(_decide_national(part, known.regions[key]))
         else:
@@ -378,7 +411,11 @@ def _fast_path_chunk(distinct: pl.DataFrame, known: Tables) -> pl.DataFrame:
     first = _decide_shapes(distinct.with_columns(value.alias("_number")), known)
     done = first.filter(pl.col("decided"))
     rest = first.filter(~pl.col("decided")).select("value", "region")
-    second = _decide_shapes(rest.with_columns(extension_stripped(value).alias("_number")), known)
+    rest = rest.with_columns(extension_stripped(value).alias("_number"))
+    if rest["_number"].null_count() == rest.height:  # no extension: nothing to re-read
+        second = _undecided(rest)
+    else:
+        second = _decide_shapes(rest, known)
     rejected = value.is_null() | is_scientific(value).fill_null(False)
     second = second.with_columns(
         (pl.col("decided") | rejected).alias("decided"),
