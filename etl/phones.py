@@ -102,15 +102,6 @@ class RegionFacts:
     accept: frozenset[int]  # national lengths IS_POSSIBLE for the calling code
 
 
-@dataclass(frozen=True)
-class Tables:
-    """Facts read from phonenumbers' metadata once per process."""
-
-    regions: dict[str, RegionFacts]
-    codes: pl.DataFrame  # cc, npfp_cc, accept (bits, see `_bits`)
-    code_prefixes: tuple[list[str], list[str], list[str]]  # known codes of length 1, 2, 3
-
-
 def _bits(flags: Iterable[bool]) -> str:
     """Lengths 0.._LENGTH_CAP as a '0'/'1' string, indexable with str.slice in Polars."""
     return "".join("1" if flag else "0" for flag in flags)
@@ -133,7 +124,12 @@ def _polars_accepts(pattern: str) -> bool:
     return True
 
 
-def _accepted_lengths(cc: int) -> frozenset[int]:
+# Facts are read lazily, per region and per calling code: loading all of phonenumbers'
+# metadata costs ~80 ms, more than a whole 50,000-row batch.
+
+
+@functools.cache
+def accepted_lengths(cc: int) -> frozenset[int]:
     """National lengths for which `is_possible_number_with_reason` says IS_POSSIBLE."""
     return frozenset(
         n
@@ -149,7 +145,11 @@ def _main_metadata(cc: int) -> PhoneMetadata | None:
     return PhoneMetadata.metadata_for_region_or_calling_code(cc, region_code_for_country_code(cc))
 
 
-def _region_facts(region: str, accept: dict[int, frozenset[int]]) -> RegionFacts | None:
+@functools.cache
+def region_facts(region: str) -> RegionFacts | None:
+    """The facts for a region phonenumbers supports (exact code, e.g. "US"), else None."""
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        return None
     meta = PhoneMetadata.metadata_for_region(region)
     if meta is None or meta.country_code is None:
         return None
@@ -166,36 +166,27 @@ def _region_facts(region: str, accept: dict[int, frozenset[int]]) -> RegionFacts
         npfp_cc=_usable(main.national_prefix_for_parsing) if main else "",
         too_long=frozenset(n for n in too_long if n < _LENGTH_CAP),
         too_long_from_cap=_LENGTH_CAP in too_long,
-        accept=accept[meta.country_code],
+        accept=accepted_lengths(meta.country_code),
     )
 
 
 @functools.cache
-def tables() -> Tables:
-    """Per-region and per-calling-code facts, derived from phonenumbers itself."""
-    accept = {cc: _accepted_lengths(cc) for cc in COUNTRY_CODE_TO_REGION_CODE}
-    code_rows = []
-    for cc in sorted(COUNTRY_CODE_TO_REGION_CODE):
-        meta = _main_metadata(cc)
-        if meta is not None:
-            code_rows.append(
-                {
-                    "cc": str(cc),
-                    "npfp_cc": _usable(meta.national_prefix_for_parsing),
-                    "accept": _bits(n in accept[cc] for n in range(_LENGTH_CAP + 1)),
-                }
-            )
-    regions = {}
-    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
-        facts = _region_facts(region, accept)
-        if facts is not None:
-            regions[region] = facts
-    codes = pl.DataFrame(
-        code_rows, schema={"cc": pl.String, "npfp_cc": pl.String, "accept": pl.String}
+def code_facts(cc: str) -> tuple[str | None, str]:
+    """(national_prefix_for_parsing of the code's main region, accepted-length bits)."""
+    meta = _main_metadata(int(cc))
+    if meta is None:  # not evaluable: the `+` numbers with this code fall back
+        return "", _bits(False for _ in range(_LENGTH_CAP + 1))
+    accept = accepted_lengths(int(cc))
+    return _usable(meta.national_prefix_for_parsing), _bits(
+        n in accept for n in range(_LENGTH_CAP + 1)
     )
-    known = codes["cc"].to_list()
-    prefixes = tuple([c for c in known if len(c) == size] for size in (1, 2, 3))
-    return Tables(regions=regions, codes=codes, code_prefixes=prefixes)  # type: ignore[arg-type]
+
+
+@functools.cache
+def code_prefixes() -> tuple[list[str], list[str], list[str]]:
+    """Known calling codes by length 1, 2, 3 (no metadata needed)."""
+    codes = sorted(str(cc) for cc in COUNTRY_CODE_TO_REGION_CODE)
+    return tuple([c for c in codes if len(c) == size] for size in (1, 2, 3))  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------- fast-path expressions
@@ -289,9 +280,9 @@ def national_decision(digits: pl.Expr, facts: RegionFacts) -> tuple[pl.Expr, pl.
     return undecidable, pl.when(accepted).then(pl.concat_str(prefix, digits))
 
 
-def _present(frame: pl.DataFrame, column: str) -> list[str]:
-    """The distinct non-null values of `column` (at most _MAX_PATTERNS, in a fixed order)."""
-    return sorted(frame[column].drop_nulls().unique().to_list())[:_MAX_PATTERNS]
+def _present(frame: pl.DataFrame, column: str, limit: int | None = _MAX_PATTERNS) -> list[str]:
+    """The distinct non-null values of `column` (at most `limit`, in a fixed order)."""
+    return sorted(frame[column].drop_nulls().unique().to_list())[:limit]
 
 
 def pattern_hit(text: pl.Expr, pattern_col: str, patterns: list[str]) -> pl.Expr:
@@ -307,16 +298,20 @@ def pattern_hit(text: pl.Expr, pattern_col: str, patterns: list[str]) -> pl.Expr
 
 
 @functools.cache
-def _international_code_columns() -> tuple[pl.Expr, ...]:
-    known = tables()
-    cc = leading_country_code(pl.col("_digits").str.slice(1), known.code_prefixes)
-    npfp = dict(zip(known.codes["cc"], known.codes["npfp_cc"], strict=True))
-    accept = dict(zip(known.codes["cc"], known.codes["accept"], strict=True))
-    return (
-        cc.alias("cc"),
+def _international_code() -> pl.Expr:
+    return leading_country_code(pl.col("_digits").str.slice(1), code_prefixes()).alias("cc")
+
+
+def _code_fact_columns(codes: list[str]) -> list[pl.Expr]:
+    """`npfp_cc` and `accept` for the calling codes present in a batch."""
+    facts = {cc: code_facts(cc) for cc in codes}
+    npfp = {cc: fact[0] for cc, fact in facts.items()}
+    accept = {cc: fact[1] for cc, fact in facts.items()}
+    cc = pl.col("cc")
+    return [
         cc.replace_strict(npfp, default=None, return_dtype=pl.String).alias("npfp_cc"),
         cc.replace_strict(accept, default=None, return_dtype=pl.String).alias("accept"),
-    )
+    ]
 
 
 @functools.cache
@@ -339,7 +334,8 @@ def _international_outputs(patterns: tuple[str, ...]) -> tuple[pl.Expr, ...]:
 
 def _decide_international(part: pl.DataFrame) -> pl.DataFrame:
     """`+` numbers: the region plays no part (no IDD, code from the number)."""
-    staged = part.with_columns(_international_code_columns())
+    staged = part.with_columns(_international_code())
+    staged = staged.with_columns(_code_fact_columns(_present(staged, "cc", limit=None)))
     return staged.select(_international_outputs(tuple(_present(staged, "npfp_cc"))))
 
 
@@ -387,7 +383,7 @@ def _key_column() -> pl.Expr:
     )
 
 
-def _decide_shapes(frame: pl.DataFrame, known: Tables) -> pl.DataFrame:
+def _decide_shapes(frame: pl.DataFrame) -> pl.DataFrame:
     """`value`, `region`, `decided`, `e164` judging the text in `_number`.
 
     Rows are split by what decides them: `+` numbers together, the others by region, so
@@ -398,24 +394,24 @@ def _decide_shapes(frame: pl.DataFrame, known: Tables) -> pl.DataFrame:
     for (key,), part in staged.partition_by("_key", as_dict=True).items():
         if key == "+":
             outcomes.append(_decide_international(part))
-        elif isinstance(key, str) and key in known.regions:
-            outcomes.append(_decide_national(part, known.regions[key]))
+        elif isinstance(key, str) and (facts := region_facts(key)) is not None:
+            outcomes.append(_decide_national(part, facts))
         else:
             outcomes.append(_undecided(part))
     return pl.concat(outcomes)
 
 
-def _fast_path_chunk(distinct: pl.DataFrame, known: Tables) -> pl.DataFrame:
+def _fast_path_chunk(distinct: pl.DataFrame) -> pl.DataFrame:
     """The fast path on one chunk: core shapes first, then extensions and Excel notation."""
     value = pl.col("value")
-    first = _decide_shapes(distinct.with_columns(value.alias("_number")), known)
+    first = _decide_shapes(distinct.with_columns(value.alias("_number")))
     done = first.filter(pl.col("decided"))
     rest = first.filter(~pl.col("decided")).select("value", "region")
     rest = rest.with_columns(extension_stripped(value).alias("_number"))
     if rest["_number"].null_count() == rest.height:  # no extension: nothing to re-read
         second = _undecided(rest)
     else:
-        second = _decide_shapes(rest, known)
+        second = _decide_shapes(rest)
     rejected = value.is_null() | is_scientific(value).fill_null(False)
     second = second.with_columns(
         (pl.col("decided") | rejected).alias("decided"),
@@ -430,14 +426,13 @@ def fast_path(distinct: pl.DataFrame) -> pl.DataFrame:
     Most string kernels run on one core; big batches are cut into one chunk per Polars
     thread and run side by side (Polars releases the GIL).
     """
-    known = tables()
     workers = min(pl.thread_pool_size(), distinct.height // _CHUNK_MIN)
     if workers < 2:
-        return _fast_path_chunk(distinct, known)
+        return _fast_path_chunk(distinct)
     size = -(-distinct.height // workers)
     chunks = [distinct.slice(offset, size) for offset in range(0, distinct.height, size)]
     with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
-        return pl.concat(list(pool.map(lambda chunk: _fast_path_chunk(chunk, known), chunks)))
+        return pl.concat(list(pool.map(_fast_path_chunk, chunks)))
 
 
 # ---------------------------------------------------------------- entry point

@@ -372,10 +372,12 @@ def test_fast_path_decides_almost_all_us_values() -> None:
     assert set(undecided["value"].to_list()) <= {"1-800-FLOWERS", "N/A", "unknown", "TBD", "-"}
 
 
-def test_tables_come_from_phonenumbers_metadata() -> None:
-    known = phones.tables()
-    us, ca, gb = known.regions["US"], known.regions["CA"], known.regions["GB"]
+def test_facts_come_from_phonenumbers_metadata() -> None:
+    us, ca, gb = (phones.region_facts(region) for region in ("US", "CA", "GB"))
+    assert us is not None and ca is not None and gb is not None
     assert (us.cc, us.idd, us.npfp, us.accept) == ("1", "011", "1", frozenset({10}))
     assert ca.accept == us.accept  # is_possible uses the main region of +1
     assert (gb.cc, gb.idd) == ("44", "00")
     assert 11 in us.too_long and 10 not in us.too_long
+    assert phones.region_facts("us") is None and phones.region_facts("ZZ") is None
+    assert phones.code_facts("1") == ("1", "0" * 10 + "1" + "0" * 8)
