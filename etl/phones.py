@@ -27,7 +27,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import phonenumbers
@@ -64,8 +63,6 @@ _LITERALS = re.compile(r"[0-9]+(?:\|[0-9]+)*")
 # Every distinct national-prefix pattern among the `+` numbers of a batch costs one pass
 # over them; beyond this many, the rest fall back (metadata 9.0 has 24 in all).
 _MAX_PATTERNS = 32
-# Below this many rows per chunk, splitting a batch across threads costs more than it saves.
-_CHUNK_MIN = 10_000
 
 
 def oracle_e164(value: str, region: str, check: str = "possible") -> str | None:
@@ -368,18 +365,7 @@ def _stage_columns() -> tuple[pl.Expr, ...]:
     number = pl.col("_number")
     return (
         plus_and_digits(number).alias("_digits"),
-        (has_core_shape(number) & short_enough(pl.col("value"))).alias("_core"),
-    )
-
-
-@functools.cache
-def _key_column() -> pl.Expr:
-    """What decides a core-shaped row: "+" (international) or its region; null: undecidable."""
-    plus = pl.col("_digits").str.starts_with("+")
-    return (
-        pl.when(pl.col("_core"))
-        .then(pl.when(plus).then(pl.lit("+")).otherwise(pl.col("region")))
-        .alias("_key")
+        (has_core_shape(number) & short_enough(pl.col("value"))).fill_null(False).alias("_core"),
     )
 
 
@@ -389,20 +375,28 @@ def _decide_shapes(frame: pl.DataFrame) -> pl.DataFrame:
     Rows are split by what decides them: `+` numbers together, the others by region, so
     every region's patterns are literals in its own expressions.
     """
-    staged = frame.lazy().with_columns(_stage_columns()).with_columns(_key_column()).collect()
-    outcomes = [_undecided(staged.clear())]
-    for (key,), part in staged.partition_by("_key", as_dict=True).items():
-        if key == "+":
-            outcomes.append(_decide_international(part))
-        elif isinstance(key, str) and (facts := region_facts(key)) is not None:
-            outcomes.append(_decide_national(part, facts))
-        else:
-            outcomes.append(_undecided(part))
+    staged = frame.with_columns(_stage_columns())
+    core, plus = pl.col("_core"), pl.col("_digits").str.starts_with("+")
+    outcomes = [
+        _undecided(staged.filter(~core | (~plus & pl.col("region").is_null()))),
+        _decide_international(staged.filter(core & plus)),
+    ]
+    national = staged.filter(core & ~plus & pl.col("region").is_not_null())
+    regions = national["region"].unique().to_list()
+    parts = national.partition_by("region", as_dict=True) if len(regions) > 1 else {}
+    for region in regions:
+        part = parts[(region,)] if parts else national
+        facts = region_facts(region)
+        outcomes.append(_undecided(part) if facts is None else _decide_national(part, facts))
     return pl.concat(outcomes)
 
 
-def _fast_path_chunk(distinct: pl.DataFrame) -> pl.DataFrame:
-    """The fast path on one chunk: core shapes first, then extensions and Excel notation."""
+def fast_path(distinct: pl.DataFrame) -> pl.DataFrame:
+    """`value`, `region`, `decided`, `e164` for distinct pairs (`e164` only where decided).
+
+    Core shapes first; what stays undecided is re-read once without its extension, and
+    Excel's scientific notation is rejected outright.
+    """
     value = pl.col("value")
     first = _decide_shapes(distinct.with_columns(value.alias("_number")))
     done = first.filter(pl.col("decided"))
@@ -418,21 +412,6 @@ def _fast_path_chunk(distinct: pl.DataFrame) -> pl.DataFrame:
         pl.when(~rejected).then(pl.col("e164")).alias("e164"),
     )
     return pl.concat([done, second])
-
-
-def fast_path(distinct: pl.DataFrame) -> pl.DataFrame:
-    """`value`, `region`, `decided`, `e164` for distinct pairs (`e164` only where decided).
-
-    Most string kernels run on one core; big batches are cut into one chunk per Polars
-    thread and run side by side (Polars releases the GIL).
-    """
-    workers = min(pl.thread_pool_size(), distinct.height // _CHUNK_MIN)
-    if workers < 2:
-        return _fast_path_chunk(distinct)
-    size = -(-distinct.height // workers)
-    chunks = [distinct.slice(offset, size) for offset in range(0, distinct.height, size)]
-    with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
-        return pl.concat(list(pool.map(_fast_path_chunk, chunks)))
 
 
 # ---------------------------------------------------------------- entry point

@@ -241,6 +241,8 @@ EDGE_CASES = [
     # vanity letters, garbage, Excel
     ("1-800-FLOWERS", "US", "+18003569377"),
     ("N/A", "US", None),
+    ("", "US", None),
+    ("0X0", "US", None),
     ("call me", "US", None),
     ("5.55123E+09", "US", None),
     ("5,55123e+09", "US", None),
