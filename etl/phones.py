@@ -249,6 +249,20 @@ def length_flag(bits: pl.Expr, length: pl.Expr) -> pl.Expr:
     return (length < _LENGTH_CAP) & (bits.str.slice(length, 1) == "1")
 
 
+def _length_in(length: pl.Expr, lengths: frozenset[int], *, up_from_cap: bool) -> pl.Expr:
+    """length in `lengths` (or >= _LENGTH_CAP when `up_from_cap`), as cheap comparisons."""
+    members = sorted(lengths)
+    if up_from_cap:
+        if not members or members != list(range(members[0], _LENGTH_CAP)):
+            return length.is_in(members) | (length >= _LENGTH_CAP)
+        return length >= members[0] if members else length >= _LENGTH_CAP
+    if len(members) == 1:
+        return length == members[0]
+    if members and members == list(range(members[0], members[-1] + 1)):
+        return length.is_between(members[0], members[-1])
+    return length.is_in(members)
+
+
 def national_decision(digits: pl.Expr, facts: RegionFacts) -> tuple[pl.Expr, pl.Expr]:
     """(undecidable, e164) for `+`-less digits parsed with the region of `facts`.
 
@@ -257,11 +271,9 @@ def national_decision(digits: pl.Expr, facts: RegionFacts) -> tuple[pl.Expr, pl.
     """
     count = digits.str.len_bytes()
     own_code = digits.str.starts_with(facts.cc)
-    too_long = count.is_in(sorted(facts.too_long))
-    if facts.too_long_from_cap:
-        too_long = too_long | (count >= _LENGTH_CAP)
-    split = own_code & too_long  # phonenumbers then always splits the code off
-    national_length = count - pl.when(split).then(len(facts.cc)).otherwise(0)
+    split = own_code & _length_in(count, facts.too_long, up_from_cap=facts.too_long_from_cap)
+    # phonenumbers then always splits the code off
+    national_length = count - split.cast(pl.UInt32) * len(facts.cc)
     npfp_hit = (
         pl.when(split)
         .then(starts_with_pattern(digits, facts.npfp, skip=facts.cc))
@@ -272,7 +284,7 @@ def national_decision(digits: pl.Expr, facts: RegionFacts) -> tuple[pl.Expr, pl.
     undecidable = (
         (count < 3) | starts_with_pattern(digits, facts.idd) | (own_code & ~split) | npfp_hit
     )
-    accepted = national_length.is_in(sorted(facts.accept))
+    accepted = _length_in(national_length, facts.accept, up_from_cap=False)
     prefix = pl.when(split).then(pl.lit("+")).otherwise(pl.lit("+" + facts.cc))
     return undecidable, pl.when(accepted).then(pl.concat_str(prefix, digits))
 
