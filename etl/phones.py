@@ -6,10 +6,11 @@ same answer. Every other distinct pair goes once to `oracle_e164` (the SPEC defi
 
 What the fast path proves (see `parse` in phonenumbers/phonenumberutil.py):
 - shape: an optional leading `'`, an optional `+`, then only ASCII digits and ` -.()/`,
-  ending with a digit, optionally followed by an extension (`x`, `ext`, `ext.`, `#` and
-  1-6 digits). For this shape `_extract_possible_number` only drops the leading junk, the
-  extension regex matches exactly the suffix, the rest is viable when it has >= 3 digits,
-  and `_normalize` keeps exactly its ASCII digits.
+  ending with a digit, at most 250 characters in all. For this shape
+  `_extract_possible_number` only drops the leading junk, the number is viable when it has
+  >= 3 digits, and `_normalize` keeps exactly its ASCII digits. Undecided values are read
+  a second time without an extension (`x`, `ext`, `ext.`, `#`, then 1-6 digits): at that
+  spot `_EXTN_PATTERN` matches exactly that suffix, and E.164 drops it.
 - country code: with `+`, the first 1-3 digit prefix that is a known calling code (no
   retry path: an unknown code falls back). Without `+`, the region's IDD must not match
   (else fallback); digits starting with the region's own code are only decided when that
