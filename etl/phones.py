@@ -382,6 +382,23 @@ def _stage_columns() -> tuple[pl.Expr, ...]:
     )
 
 
+def _via_idd(part: pl.DataFrame, facts: RegionFacts) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(rows dialled with the region's IDD, rewritten as `+` numbers; the other rows).
+
+    `_parse_prefix_as_idd` strips a matching IDD unless the next digit is 0, and then
+    `parse` goes exactly the way it goes for a leading `+` (code from the number, the
+    code's main region). Only single-literal IDDs ("00", "011", "810") are taken.
+    """
+    if facts.idd is None or not facts.idd.isdigit():
+        return part.clear(), part
+    digits, size = pl.col("_digits"), len(facts.idd)
+    dialled = digits.str.starts_with(facts.idd) & ~digits.str.slice(size).str.starts_with("0")
+    rewritten = part.filter(dialled).with_columns(
+        pl.concat_str(pl.lit("+"), digits.str.slice(size)).alias("_digits")
+    )
+    return rewritten, part.filter(~dialled)
+
+
 def _decide_shapes(frame: pl.DataFrame) -> pl.DataFrame:
     """`value`, `region`, `decided`, `e164` judging the text in `_number`.
 
@@ -390,17 +407,21 @@ def _decide_shapes(frame: pl.DataFrame) -> pl.DataFrame:
     """
     staged = frame.with_columns(_stage_columns())
     core, plus = pl.col("_core"), pl.col("_digits").str.starts_with("+")
-    outcomes = [
-        _undecided(staged.filter(~core | (~plus & pl.col("region").is_null()))),
-        _decide_international(staged.filter(core & plus)),
-    ]
+    outcomes = [_undecided(staged.filter(~core | (~plus & pl.col("region").is_null())))]
+    international = [staged.filter(core & plus)]
     national = staged.filter(core & ~plus & pl.col("region").is_not_null())
     regions = national["region"].unique().to_list()
     parts = national.partition_by("region", as_dict=True) if len(regions) > 1 else {}
     for region in regions:
         part = parts[(region,)] if parts else national
         facts = region_facts(region)
-        outcomes.append(_undecided(part) if facts is None else _decide_national(part, facts))
+        if facts is None:
+            outcomes.append(_undecided(part))
+            continue
+        dialled, part = _via_idd(part, facts)
+        international.append(dialled)
+        outcomes.append(_decide_national(part, facts))
+    outcomes.append(_decide_international(pl.concat(international)))
     return pl.concat(outcomes)
 
 
