@@ -392,6 +392,8 @@ def _via_idd(part: pl.DataFrame, facts: RegionFacts) -> tuple[pl.DataFrame, pl.D
     if facts.idd is None or not facts.idd.isdigit():
         return part.clear(), part
     digits, size = pl.col("_digits"), len(facts.idd)
+    if not part["_digits"].str.starts_with(facts.idd).any():  # the usual case: skip 2 filters
+        return part.clear(), part
     dialled = digits.str.starts_with(facts.idd) & ~digits.str.slice(size).str.starts_with("0")
     rewritten = part.filter(dialled).with_columns(
         pl.concat_str(pl.lit("+"), digits.str.slice(size)).alias("_digits")
