@@ -29,6 +29,7 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import phonenumbers
 import polars as pl
@@ -98,6 +99,12 @@ class RegionFacts:
     too_long: frozenset[int]  # digit counts that are TOO_LONG for the region (< _LENGTH_CAP)
     too_long_from_cap: bool  # whether counts >= _LENGTH_CAP are TOO_LONG too
     accept: frozenset[int]  # national lengths IS_POSSIBLE for the calling code
+    # National prefix stripping, modelled when the prefix is literal digits (first of the
+    # alternatives), there is no transform rule and the general pattern is evaluable:
+    strip: str | None = None  # the literal prefix phonenumbers may strip
+    other_prefixes: tuple[str, ...] = ()  # later alternatives (values starting so fall back)
+    general: str | None = None  # general_desc.national_number_pattern (full match)
+    usable_after_strip: frozenset[int] = frozenset()  # lengths step 11 keeps once stripped
 
 
 def _bits(flags: Iterable[bool]) -> str:
@@ -143,6 +150,39 @@ def _main_metadata(cc: int) -> PhoneMetadata | None:
     return PhoneMetadata.metadata_for_region_or_calling_code(cc, region_code_for_country_code(cc))
 
 
+def _strip_facts(meta: PhoneMetadata) -> dict[str, Any]:
+    """The RegionFacts fields for modelling `_maybe_strip_national_prefix_carrier_code`."""
+    npfp = meta.national_prefix_for_parsing
+    general = meta.general_desc.national_number_pattern if meta.general_desc else None
+    if (
+        not npfp
+        or not _LITERALS.fullmatch(npfp)
+        or meta.national_prefix_transform_rule
+        or not general
+        or _usable(general) in (None, "")
+        or not _polars_accepts(general)
+        or npfp.split("|")[0].startswith(str(meta.country_code))  # own-code rows fall back
+    ):
+        return {}
+    kept = {
+        n
+        for n in range(_LENGTH_CAP + 1)
+        if _test_number_length("0" * n, meta)
+        not in (
+            ValidationResult.TOO_SHORT,
+            ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+            ValidationResult.INVALID_LENGTH,
+        )
+    }
+    first, *others = npfp.split("|")
+    return {
+        "strip": first,
+        "other_prefixes": tuple(others),
+        "general": general,
+        "usable_after_strip": frozenset(kept),
+    }
+
+
 @functools.cache
 def region_facts(region: str) -> RegionFacts | None:
     """The facts for a region phonenumbers supports (exact code, e.g. "US"), else None."""
@@ -158,6 +198,7 @@ def region_facts(region: str) -> RegionFacts | None:
         if _test_number_length("0" * n, meta) == ValidationResult.TOO_LONG
     }
     return RegionFacts(
+        **_strip_facts(meta),
         cc=str(meta.country_code),
         idd=_usable(meta.international_prefix),
         npfp=_usable(meta.national_prefix_for_parsing),
@@ -285,9 +326,55 @@ def national_decision(digits: pl.Expr, facts: RegionFacts) -> tuple[pl.Expr, pl.
     undecidable = (
         (count < 3) | starts_with_pattern(digits, facts.idd) | (own_code & ~split) | npfp_hit
     )
-    accepted = _length_in(national_length, facts.accept, up_from_cap=False)
     prefix = pl.when(split).then(pl.lit("+")).otherwise(pl.lit("+" + facts.cc))
-    return undecidable, pl.when(accepted).then(pl.concat_str(prefix, digits))
+    national = digits
+    if facts.strip is not None and facts.general is not None:
+        strip, national_length, national, npfp_hit = _national_prefix(
+            digits, count, facts.strip, facts.other_prefixes, facts.general, facts
+        )
+        national_length = pl.when(split).then(count - len(facts.cc)).otherwise(national_length)
+        national = pl.when(split).then(digits).otherwise(national)
+        npfp_hit = (
+            pl.when(split)
+            .then(starts_with_pattern(digits, facts.npfp, skip=facts.cc))
+            .otherwise(npfp_hit)
+        )
+        if facts.npfp_cc != facts.npfp:
+            npfp_hit = npfp_hit | (
+                split & starts_with_pattern(digits, facts.npfp_cc, skip=facts.cc)
+            )
+        undecidable = (
+            (count < 3) | starts_with_pattern(digits, facts.idd) | (own_code & ~split) | npfp_hit
+        )
+    accepted = _length_in(national_length, facts.accept, up_from_cap=False)
+    return undecidable, pl.when(accepted).then(pl.concat_str(prefix, national))
+
+
+def _national_prefix(
+    digits: pl.Expr,
+    count: pl.Expr,
+    prefix: str,
+    others: tuple[str, ...],
+    general: str,
+    facts: RegionFacts,
+) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """(stripped?, national length, national number, fallback?) for the step of `parse`
+    that strips a literal national prefix: phonenumbers strips it unless the whole number
+    fits the general pattern and the rest does not, and keeps the result only when its
+    length is not TOO_SHORT, LOCAL_ONLY or INVALID_LENGTH for the region."""
+    rest = digits.str.slice(len(prefix))
+    fits = f"^(?:{general})$"
+    starts = digits.str.starts_with(prefix)
+    keep_whole = digits.str.contains(fits) & ~rest.str.contains(fits)
+    stripped = (
+        starts
+        & ~keep_whole
+        & _length_in(count - len(prefix), facts.usable_after_strip, up_from_cap=False)
+    )
+    other = pl.any_horizontal([digits.str.starts_with(alt) for alt in others]) if others else None
+    fallback = (other & ~starts) if other is not None else pl.lit(False)
+    length = pl.when(stripped).then(count - len(prefix)).otherwise(count)
+    return stripped, length, pl.when(stripped).then(rest).otherwise(digits), fallback
 
 
 def _present(frame: pl.DataFrame, column: str, limit: int | None = _MAX_PATTERNS) -> list[str]:
