@@ -124,6 +124,17 @@ def nanp_like(draw: st.DrawFn) -> str:
     return template.format(a=area, b=exchange, c=line)
 
 
+@st.composite
+def national_like(draw: st.DrawFn) -> str:
+    """National formats with trunk prefixes (0, 8, 180020, the own code) and odd lengths."""
+    prefix = draw(st.sampled_from(["0", "0", "8", "00", "01", "07", "180020", "44", "49", "7"]))
+    digits = draw(st.text("0123456789", min_size=1, max_size=17))
+    separator = draw(st.sampled_from(["", " ", "-", " (0) "]))
+    return prefix + separator + digits
+
+
+STRIP_REGIONS = ["GB", "DE", "FR", "RU", "IN", "NL", "AT", "CH", "SE", "PL", "TR", "ZA"]
+
 unicode_digits = "0123456789\uff10\uff11\uff12\u0660\u0661\u0662\u06f1\u0967"
 garbage = st.one_of(
     st.text(max_size=20),
@@ -147,7 +158,14 @@ long_digits = st.builds(
     st.text("0123456789", min_size=12, max_size=260),
 )
 values = st.one_of(
-    phone_like(), phone_like(), nanp_like(), nanp_like(), garbage, scientific, long_digits
+    phone_like(),
+    phone_like(),
+    nanp_like(),
+    nanp_like(),
+    national_like(),
+    garbage,
+    scientific,
+    long_digits,
 )
 regions = st.one_of(st.sampled_from(COMMON_REGIONS), st.sampled_from(ALL_REGIONS))
 
@@ -165,7 +183,7 @@ def batches(draw: st.DrawFn) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- properties
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(batch=batches())
 def test_possible_matches_oracle_on_generated_batches(batch: list[tuple[str, str]]) -> None:
     _assert_matches_oracle(batch, "possible")
@@ -184,6 +202,16 @@ def test_every_fast_path_decision_is_the_oracle_answer(batch: list[tuple[str, st
     decided = fast_path(_pairs(batch).unique()).filter(pl.col("decided"))
     for value, region, _, e164 in decided.iter_rows():
         assert e164 == oracle_e164(value, region), (value, region)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    region=st.one_of(st.sampled_from(STRIP_REGIONS), st.sampled_from(ALL_REGIONS)),
+    numbers=st.lists(national_like(), min_size=1, max_size=50),
+)
+def test_national_prefixes_match_oracle(region: str, numbers: list[str]) -> None:
+    """Trunk-prefix stripping (modelled with the region's general pattern) agrees."""
+    _assert_matches_oracle([(number, region) for number in numbers], "possible")
 
 
 # ---------------------------------------------------------------- hand-picked edge cases
