@@ -408,6 +408,12 @@ def test_fast_path_decides_almost_all_us_values() -> None:
     assert set(undecided["value"].to_list()) <= {"1-800-FLOWERS", "N/A", "unknown", "TBD", "-"}
 
 
+def test_fast_path_decides_almost_all_mixed_values() -> None:
+    """GB/DE/FR national formats (trunk prefix 0) and `+` numbers stay on the fast path."""
+    fast = fast_path(_pairs(realistic_corpus(20_000, seed=11)).unique())
+    assert fast.filter(~pl.col("decided")).height / fast.height < 0.01
+
+
 def test_facts_come_from_phonenumbers_metadata() -> None:
     us, ca, gb = (phones.region_facts(region) for region in ("US", "CA", "GB"))
     assert us is not None and ca is not None and gb is not None
