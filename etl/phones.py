@@ -47,7 +47,8 @@ SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 # ASCII-only twin of SCIENTIFIC for the fast path (non-ASCII digits go to the oracle).
 _SCIENTIFIC_ASCII = r"^[+-]?[0-9]+(?:[.,][0-9]+)?[eE][+-]?[0-9]+$"
 # The shapes the fast path decides; `[0-9]`, never `\d` (Rust's `\d` is Unicode).
-_CORE = r"^'?\+?[0-9 ()./-]*[0-9]$"
+# `(?-u)`: byte classes, a little faster, same answers for the ASCII-only classes here.
+_CORE = r"(?-u)^'?\+?[0-9 ()./-]*[0-9]$"
 # A core-shaped number followed by an extension phonenumbers' _EXTN_PATTERN recognises
 # at exactly that spot (and whose digits it drops from E.164).
 _WITH_EXTENSION = r"^('?\+?[0-9 ()./-]*[0-9])[ ]*(?:[xX]|[eE][xX][tT]\.?|#)[ ]*[0-9]{1,6}$"
@@ -243,7 +244,8 @@ def has_core_shape(number: pl.Expr) -> pl.Expr:
 
 def short_enough(value: pl.Expr) -> pl.Expr:
     """phonenumbers refuses the whole input (extension included) beyond 250 characters."""
-    return value.str.len_chars() <= _MAX_INPUT
+    # bytes == characters here: the fast path only decides ASCII values
+    return value.str.len_bytes() <= _MAX_INPUT
 
 
 def plus_and_digits(value: pl.Expr) -> pl.Expr:
