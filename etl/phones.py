@@ -12,12 +12,15 @@ What the fast path proves (see `parse` in phonenumbers/phonenumberutil.py):
   a second time without an extension (`x`, `ext`, `ext.`, `#`, then 1-6 digits): at that
   spot `_EXTN_PATTERN` matches exactly that suffix, and E.164 drops it.
 - country code: with `+`, the first 1-3 digit prefix that is a known calling code (no
-  retry path: an unknown code falls back). Without `+`, the region's IDD must not match
-  (else fallback); digits starting with the region's own code are only decided when that
-  length is TOO_LONG for the region (then the code is always split off); otherwise the
-  region's code applies.
-- national prefix: whenever `national_prefix_for_parsing` could match at the start of the
-  national number, the value falls back (we never model prefix stripping).
+  retry path: an unknown code falls back). Without `+`, a single-literal IDD of the region
+  (00, 011, 810) not followed by 0 is stripped and the number goes the `+` way; any other
+  IDD match falls back. Digits starting with the region's own code are only decided when
+  that length is TOO_LONG for the region (then the code is always split off); otherwise
+  the region's code applies.
+- national prefix: a literal trunk prefix (0, 8, ...) without transform rule is modelled
+  like `_maybe_strip_national_prefix_carrier_code` + step 11 of `parse`, with the region's
+  general pattern as a full-match regex (only whether it matches counts, so Python's and
+  Polars' engines agree). Any other prefix pattern that could match falls back.
 - acceptance: IS_POSSIBLE depends only on the national number's length, so the accepted
   lengths per calling code come from `is_possible_number_with_reason` itself.
 `check='valid'` is not modelled: every pair goes to the oracle.
