@@ -126,7 +126,7 @@ def campaign_list(ctx: Context, as_json: bool) -> None:
             e = item["entries"]
             click.echo(
                 f"{item['campaign_id']}\t{item['name']}\t{item['created_at']}\t"
-                f"pending={e['pending']} skipped={e['skipped']} completed={e['completed']} failed={e['failed']}"
+                + " ".join(f"{status}={count}" for status, count in e.items())
             )
 
 
@@ -326,9 +326,10 @@ def _print_import(item: dict[str, Any]) -> None:
     c = item["counts"]
     error = f"  {item['error']['code']}: {item['error']['message']}" if item["error"] else ""
     click.echo(
-        f"{item['import_id']}  {item['started_at']}  {item['status']:<9}  campaign={item['campaign_id']}  "
-        f"{item['file_name']}  rows={item['total_rows']} added={c['added']} updated={c['updated']} "
-        f"skipped={c['skipped_existing']} dup={c['duplicate_in_file']} rejected={c['rejected']}{error}"
+        f"{item['import_id']}  {item['started_at']}  {item['status']:<9}  "
+        f"campaign={item['campaign_id']}  {item['file_name']}  rows={item['total_rows']} "
+        f"added={c['added']} updated={c['updated']} skipped={c['skipped_existing']} "
+        f"dup={c['duplicate_in_file']} rejected={c['rejected']}{error}"
     )
 
 

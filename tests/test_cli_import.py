@@ -142,7 +142,10 @@ def test_invalid_non_key_fields_are_dropped_or_rejected_with_strict(
 
 
 def test_name_from_first_and_last(cli: Cli, tmp_path: Path) -> None:
-    text = "phone,first_name,last_name,name\n5551230001,Ann,Lee,\n5551230002,,Solo,\n5551230003,A,B,Given  Name\n"
+    text = (
+        "phone,first_name,last_name,name\n"
+        "5551230001,Ann,Lee,\n5551230002,,Solo,\n5551230003,A,B,Given  Name\n"
+    )
     _, _, rows = _run(cli, write_csv(tmp_path, text))
     assert [r["name"] for r in rows] == ["Ann Lee", "Solo", "Given Name"]
 
