@@ -77,9 +77,11 @@ def in_process_steps(
             samples.append(result)
         log(f"  steps run {index}{' (warm-up)' if not index else ''}: {result['total_s']:.3f}s")
     steps = {name: median([s["steps"].get(name, 0.0) for s in samples]) for name in STEPS}
+    cpu = {name: median([s["cpu"].get(name, 0.0) for s in samples]) for name in STEPS}
     return {
         "runs": runs,
         "steps_s": steps,
+        "steps_cpu_s": cpu,
         "total_s": median([s["total_s"] for s in samples]),
         "samples": samples,
         "counts": samples[-1]["counts"],
@@ -339,8 +341,11 @@ def main(argv: list[str] | None = None) -> int:
         log("50k: steps in process")
         results["50k"]["steps"] = in_process_steps(small_csv, store, work, args.runs, 50_000)
         if args.steps_only:
-            print(json.dumps(results["50k"]["steps"]["steps_s"], indent=2))
-            print(f"total {results['50k']['steps']['total_s']:.3f}s")
+            steps = results["50k"]["steps"]
+            for name in STEPS:
+                wall, cpu = steps["steps_s"][name], steps["steps_cpu_s"][name]
+                print(f"{name:<12} {wall * 1000:8.1f} ms wall {cpu * 1000:8.1f} ms cpu")
+            print(f"{'total':<12} {steps['total_s'] * 1000:8.1f} ms wall   (load {os.getloadavg()[0]:.1f})")
             return 0
         log("50k: pipeline.run in process")
         results["50k"]["run"] = in_process_run(small_csv, store, work, args.runs, 50_000)

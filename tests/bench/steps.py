@@ -31,17 +31,20 @@ STEPS = (
 
 
 class Timer:
-    """Named wall-clock timings, in seconds."""
+    """Named timings in seconds: wall clock, and CPU time of the process (all threads), which
+    a busy machine disturbs less than the wall clock."""
 
     def __init__(self) -> None:
         self.times: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
 
     def __call__(self, name: str, func: Callable[[], T]) -> T:
-        clock = time.perf_counter()
+        clock, cpu = time.perf_counter(), time.process_time()
         try:
             return func()
         finally:
             self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - clock
+            self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
 
 
 def import_steps(path: Path, opts: ImportOptions, session: StoreSession) -> dict[str, Any]:
@@ -134,4 +137,4 @@ def import_steps(path: Path, opts: ImportOptions, session: StoreSession) -> dict
 
     timer("reports", reports)
     total = time.perf_counter() - clock
-    return {"steps": timer.times, "total_s": total, "counts": summary["counts"]}
+    return {"steps": timer.times, "cpu": timer.cpu, "total_s": total, "counts": summary["counts"]}
