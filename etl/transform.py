@@ -183,7 +183,8 @@ def normalize_rows(
     email = _decide_candidates(frame, email_cols, "email", decide_emails)
     meta = _metadata(frame, plan)
     joined = frame.join(country, on=ROW).join(phone, on=ROW).join(email, on=ROW).join(meta, on=ROW)
-    return joined.select(_clean_columns(table, plan, key, strict))
+    # Lazy: the engine evaluates the columns in parallel (an eager select runs them one by one).
+    return joined.lazy().select(_clean_columns(table, plan, key, strict)).collect()
 
 
 def _clean_columns(table: RawTable, plan: ColumnPlan, key: str, strict: bool) -> list[pl.Expr]:
