@@ -79,7 +79,10 @@ def row_by_row(path: Path, db: Path) -> dict[str, Any]:
                     )
                 )
         # Emails another contact already holds would break the UNIQUE constraint.
-        taken = {r[0] for r in con.execute("SELECT email FROM contacts WHERE email IS NOT NULL").fetchall()}
+        taken = {
+            r[0]
+            for r in con.execute("SELECT email FROM contacts WHERE email IS NOT NULL").fetchall()
+        }
         batch = [row if row[2] not in taken else (*row[:2], None, *row[3:]) for row in batch]
         emails_seen: set[str] = set()
         for index, row in enumerate(batch):
@@ -107,18 +110,42 @@ def pandas_import(path: Path, db: Path) -> dict[str, Any]:
     con = duckdb.connect(str(db))
     try:
         existing = con.sql("SELECT contact_id, phone_number, email AS taken FROM contacts").df()
-        merged = frame.merge(existing[["phone_number"]], on="phone_number", how="left", indicator=True)
+        merged = frame.merge(
+            existing[["phone_number"]], on="phone_number", how="left", indicator=True
+        )
         new = merged[merged["_merge"] == "left_only"].drop(columns="_merge")
         new.loc[new["email"].isin(existing["taken"]), "email"] = None
         new.loc[new["email"].notna() & new["email"].duplicated(), "email"] = None
-        new.insert(0, "contact_id", range(int(existing["contact_id"].max()) + 1, len(new) + int(existing["contact_id"].max()) + 1))
+        new.insert(
+            0,
+            "contact_id",
+            range(
+                int(existing["contact_id"].max()) + 1,
+                len(new) + int(existing["contact_id"].max()) + 1,
+            ),
+        )
         new = new.rename(
-            columns={"First Name": "first_name", "Last Name": "last_name", "Company": "company", "Job Title": "job_title"}
-        )[["contact_id", "phone_number", "email", "first_name", "last_name", "company", "job_title"]]
+            columns={
+                "First Name": "first_name",
+                "Last Name": "last_name",
+                "Company": "company",
+                "Job Title": "job_title",
+            }
+        )[
+            [
+                "contact_id",
+                "phone_number",
+                "email",
+                "first_name",
+                "last_name",
+                "company",
+                "job_title",
+            ]
+        ]
         con.register("new_contacts", new)
         con.execute(
-            "INSERT INTO contacts (contact_id, phone_number, email, first_name, last_name, company, "
-            "job_title, created_at, updated_at) SELECT *, now(), now() FROM new_contacts"
+            "INSERT INTO contacts (contact_id, phone_number, email, first_name, last_name, "
+            "company, job_title, created_at, updated_at) SELECT *, now(), now() FROM new_contacts"
         )
     finally:
         con.close()

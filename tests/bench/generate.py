@@ -13,6 +13,7 @@ import hashlib
 import json
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -107,7 +108,7 @@ NOTES = (
     "left voicemail",
     "VIP; handle with care",
     "no answer twice, try email",
-    "=HYPERLINK(\"http://example.com\")",
+    '=HYPERLINK("http://example.com")',
     "follow up after Q1",
     "referral from the conference",
 )
@@ -237,13 +238,15 @@ def file_frame(spec: FileSpec) -> pl.DataFrame:
         .then(pl.concat_str([pl.lit("1"), area, exchange, line], separator="-"))
         .otherwise(pl.concat_str([area, exchange, line], separator="."))
     )
-    phone = pl.when(pl.col("bad_phone")).then(
-        _gather(pl.Series(BAD_PHONES), pl.col("bad_phone_kind"))
-    ).otherwise(phone)
+    phone = (
+        pl.when(pl.col("bad_phone"))
+        .then(_gather(pl.Series(BAD_PHONES), pl.col("bad_phone_kind")))
+        .otherwise(phone)
+    )
     local = _local_part(pl.col("first"), pl.col("last"), pl.col("ident"))
     good_email = pl.concat_str([local, pl.lit("@"), pl.col("domain")])
-    good_email = pl.when(pl.col("capitalized")).then(good_email).otherwise(
-        good_email.str.to_lowercase()
+    good_email = (
+        pl.when(pl.col("capitalized")).then(good_email).otherwise(good_email.str.to_lowercase())
     )
     plain_first = pl.col("first").str.replace_all(r"[^A-Za-z]", "").str.to_lowercase()
     plain_last = pl.col("last").str.replace_all(r"[^A-Za-z]", "").str.to_lowercase()
@@ -292,7 +295,7 @@ def _file_stamp(spec: FileSpec) -> str:
     return json.dumps({"version": GENERATOR_VERSION, **asdict(spec)}, sort_keys=True)
 
 
-def ensure_csv(spec: FileSpec, log: callable = print) -> Path:  # type: ignore[valid-type]
+def ensure_csv(spec: FileSpec, log: Callable[[str], None] = print) -> Path:
     """The CSV file of `spec` in GENERATED, written unless an up-to-date one is there."""
     target = GENERATED / spec.name
     stamp = _file_stamp(spec)
@@ -305,7 +308,10 @@ def ensure_csv(spec: FileSpec, log: callable = print) -> Path:  # type: ignore[v
     partial.replace(target)
     _stamp_path(target).write_text(stamp)
     size = target.stat().st_size / 1e6
-    log(f"generated {target.name}: {spec.rows:,} rows, {size:.0f} MB, {time.perf_counter() - clock:.1f}s")
+    log(
+        f"generated {target.name}: {spec.rows:,} rows, {size:.0f} MB, "
+        f"{time.perf_counter() - clock:.1f}s"
+    )
     return target
 
 
@@ -355,7 +361,7 @@ def build_store(path: Path, contacts: int) -> None:
         con.close()
 
 
-def ensure_store(log: callable = print) -> Path:  # type: ignore[valid-type]
+def ensure_store(log: Callable[[str], None] = print) -> Path:
     """The 1M-contact store in GENERATED, built unless an up-to-date one is there."""
     target = GENERATED / f"store_{STORE_CONTACTS}.duckdb"
     stamp = _store_stamp()
@@ -368,7 +374,10 @@ def ensure_store(log: callable = print) -> Path:  # type: ignore[valid-type]
     partial.replace(target)
     _stamp_path(target).write_text(stamp)
     size = target.stat().st_size / 1e6
-    log(f"generated {target.name}: {STORE_CONTACTS:,} contacts, {size:.0f} MB, {time.perf_counter() - clock:.1f}s")
+    log(
+        f"generated {target.name}: {STORE_CONTACTS:,} contacts, {size:.0f} MB, "
+        f"{time.perf_counter() - clock:.1f}s"
+    )
     return target
 
 

@@ -27,6 +27,7 @@ STEPS = (
     "validate",
     "write_store",
     "reports",
+    "close_store",  # after duration_s (the CLI closes the store after the import), but waited for
 )
 
 
@@ -136,5 +137,13 @@ def import_steps(path: Path, opts: ImportOptions, session: StoreSession) -> dict
         report.write_summary(folder, summary)
 
     timer("reports", reports)
+    duration = time.perf_counter() - clock
+    timer("close_store", session.close)
     total = time.perf_counter() - clock
-    return {"steps": timer.times, "cpu": timer.cpu, "total_s": total, "counts": summary["counts"]}
+    return {
+        "steps": timer.times,
+        "cpu": timer.cpu,
+        "duration_s": duration,
+        "total_s": total,
+        "counts": summary["counts"],
+    }
