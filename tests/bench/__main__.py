@@ -246,13 +246,15 @@ def render(results: dict[str, Any]) -> str:
     if "5m" in results and "steps" in results["5m"]:
         big = results["5m"]["steps"]
         lines.append("")
-        lines.append("| step (5M rows, one run) | time | x 50k |")
-        lines.append("|---|---:|---:|")
+        lines.append("| step (5M rows, one run) | wall | x 50k | peak RSS after |")
+        lines.append("|---|---:|---:|---:|")
+        peaks = big["samples"][-1].get("peak_rss", {})
         for name, seconds in big["steps_s"].items():
             ratio = (
                 seconds / small["steps"]["steps_s"][name] if small["steps"]["steps_s"][name] else 0
             )
-            lines.append(f"| {name} | {_fmt(seconds)} | {ratio:.0f}x |")
+            peak = f"{peaks[name] / 1e9:.2f} GB" if name in peaks else ""
+            lines.append(f"| {name} | {_fmt(seconds)} | {ratio:.0f}x | {peak} |")
         lines.append(
             f"| **sum of steps** | **{_fmt(big['total_s'])}** | {big['total_s'] / total:.0f}x |"
         )

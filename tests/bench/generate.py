@@ -291,6 +291,13 @@ def _fresh(target: Path, stamp: str) -> bool:
     return target.exists() and stamp_file.exists() and stamp_file.read_text() == stamp
 
 
+def _write_stamp(target: Path, stamp: str) -> None:
+    """Write the stamp beside `target` through a new file (never rewriting a linked one)."""
+    partial = target.with_name(target.name + ".stamp.partial")
+    partial.write_text(stamp)
+    partial.replace(_stamp_path(target))
+
+
 def _file_stamp(spec: FileSpec) -> str:
     return json.dumps({"version": GENERATOR_VERSION, **asdict(spec)}, sort_keys=True)
 
@@ -306,7 +313,7 @@ def ensure_csv(spec: FileSpec, log: Callable[[str], None] = print) -> Path:
     partial = target.with_name(target.name + ".partial")
     file_frame(spec).write_csv(partial, line_terminator="\n")
     partial.replace(target)
-    _stamp_path(target).write_text(stamp)
+    _write_stamp(target, stamp)
     size = target.stat().st_size / 1e6
     log(
         f"generated {target.name}: {spec.rows:,} rows, {size:.0f} MB, "
@@ -372,7 +379,7 @@ def ensure_store(log: Callable[[str], None] = print) -> Path:
     partial = target.with_name("partial_" + target.name)
     build_store(partial, STORE_CONTACTS)
     partial.replace(target)
-    _stamp_path(target).write_text(stamp)
+    _write_stamp(target, stamp)
     size = target.stat().st_size / 1e6
     log(
         f"generated {target.name}: {STORE_CONTACTS:,} contacts, {size:.0f} MB, "

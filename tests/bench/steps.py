@@ -6,6 +6,7 @@ should stay close to the `duration_s` a real run reports (the bench prints both)
 
 from __future__ import annotations
 
+import resource
 import time
 import uuid
 from collections.abc import Callable
@@ -38,6 +39,7 @@ class Timer:
     def __init__(self) -> None:
         self.times: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
+        self.peak_rss: dict[str, int] = {}  # the process's peak RSS (bytes) after each step
 
     def __call__(self, name: str, func: Callable[[], T]) -> T:
         clock, cpu = time.perf_counter(), time.process_time()
@@ -46,6 +48,7 @@ class Timer:
         finally:
             self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - clock
             self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
+            self.peak_rss[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def import_steps(path: Path, opts: ImportOptions, session: StoreSession) -> dict[str, Any]:
@@ -143,6 +146,7 @@ def import_steps(path: Path, opts: ImportOptions, session: StoreSession) -> dict
     return {
         "steps": timer.times,
         "cpu": timer.cpu,
+        "peak_rss": timer.peak_rss,
         "duration_s": duration,
         "total_s": total,
         "counts": summary["counts"],
