@@ -231,7 +231,10 @@ def render(results: dict[str, Any]) -> str:
     lines = []
     small = results["50k"]
     lines.append(
-        f"## contacts-etl bench ({results['machine']['cpus']} CPUs, {results['machine']['python']})"
+        f"## contacts-etl bench ({results['machine']['cpus']} CPUs, "
+        f"Python {results['machine']['python']}, load average "
+        f"{results['machine']['load_before'][0]:.1f} before, "
+        f"{results['machine']['load_after'][0]:.1f} after)"
     )
     lines.append("")
     lines.append(
@@ -256,7 +259,7 @@ def render(results: dict[str, Any]) -> str:
             peak = f"{peaks[name] / 1e9:.2f} GB" if name in peaks else ""
             lines.append(f"| {name} | {_fmt(seconds)} | {ratio:.0f}x | {peak} |")
         lines.append(
-            f"| **sum of steps** | **{_fmt(big['total_s'])}** | {big['total_s'] / total:.0f}x |"
+            f"| **sum of steps** | **{_fmt(big['total_s'])}** | {big['total_s'] / total:.0f}x | |"
         )
     lines.append("")
     lines.append("| measurement | median | runs |")
