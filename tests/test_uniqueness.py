@@ -22,9 +22,10 @@ def assert_unique(cli: Cli) -> None:
             f"GROUP BY {column} HAVING count(*) > 1"
         )
         assert dupes == [], f"{column} not unique: {dupes}"
-    assert cli.query(
-        "SELECT entry_id FROM campaign_contacts GROUP BY entry_id HAVING count(*) > 1"
-    ) == []
+    assert (
+        cli.query("SELECT entry_id FROM campaign_contacts GROUP BY entry_id HAVING count(*) > 1")
+        == []
+    )
 
 
 def _import(cli: Cli, path: Path, *args: str) -> dict:
@@ -37,9 +38,7 @@ def test_taken_values_are_dropped_not_duplicated(cli: Cli, tmp_path: Path) -> No
     campaign = str(cli.campaign())
     first = write_csv(
         tmp_path,
-        "Phone,Email\n"
-        "5551230001,a@example.com\n"
-        "5551230002,b@example.com\n",
+        "Phone,Email\n5551230001,a@example.com\n5551230002,b@example.com\n",
         "first.csv",
     )
     _import(cli, first, "--campaign", campaign)
@@ -94,7 +93,7 @@ _imports = st.lists(
 
 
 @settings(
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
