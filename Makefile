@@ -27,8 +27,8 @@ lint: $(STAMP) ## ruff and mypy
 	$(BIN)/ruff format --check etl schemas tests
 	$(BIN)/mypy etl schemas
 
-bench: $(STAMP) ## benchmark 50k / 5M rows against the row-by-row and pandas baselines
-	$(BIN)/python -m tests.bench
+bench: $(STAMP) ## benchmark 50k / 5M rows vs the baselines (BENCH_ARGS="--quick --runs 3")
+	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
 clean: ## remove the venv, the demo store and reports
 	rm -rf $(VENV) data/contacts.duckdb data/contacts.duckdb.wal data/reports

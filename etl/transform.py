@@ -13,7 +13,7 @@ import polars as pl
 from etl import countries, emails, metadata, phones
 from etl.columns import Column, ColumnPlan
 from etl.extract import EXTRA, ROW, RawTable
-from etl.normalize import full_name, json_object, raw_json, reasons, split_values, trimmed
+from etl.normalize import full_name, json_object, raw_json, split_values, trimmed
 
 TEXT_FIELDS = (
     "first_name",
@@ -145,6 +145,22 @@ def _first_raw(columns: list[Column]) -> pl.Expr:
     )
 
 
+def _reason_lists(flags: list[tuple[str, pl.Expr]], malformed: pl.Expr) -> pl.Expr:
+    """`reasons(flags)`, or `["malformed_row"]` alone on a malformed row, as one gather: the
+    flags make a bit mask that indexes the 2**n possible lists (building a list per row
+    from `when/then` literals cost more than the rest of the clean frame)."""
+    flags = [*flags, ("malformed_row", malformed)]
+    top = 1 << (len(flags) - 1)
+    lists = [
+        ["malformed_row"] if mask & top else [c for i, (c, _) in enumerate(flags) if mask >> i & 1]
+        for mask in range(1 << len(flags))
+    ]
+    mask = pl.sum_horizontal(
+        [cond.fill_null(False).cast(pl.UInt32) * (1 << i) for i, (_, cond) in enumerate(flags)]
+    )
+    return pl.lit(pl.Series(lists, dtype=pl.List(pl.String))).gather(mask)
+
+
 def normalize_rows(
     table: RawTable, plan: ColumnPlan, key: str, *, region: str, phone_check: str, strict: bool
 ) -> pl.DataFrame:
@@ -167,7 +183,8 @@ def normalize_rows(
     email = _decide_candidates(frame, email_cols, "email", decide_emails)
     meta = _metadata(frame, plan)
     joined = frame.join(country, on=ROW).join(phone, on=ROW).join(email, on=ROW).join(meta, on=ROW)
-    return joined.select(_clean_columns(table, plan, key, strict))
+    # Lazy: the engine evaluates the columns in parallel (an eager select runs them one by one).
+    return joined.lazy().select(_clean_columns(table, plan, key, strict)).collect()
 
 
 def _clean_columns(table: RawTable, plan: ColumnPlan, key: str, strict: bool) -> list[pl.Expr]:
@@ -184,7 +201,7 @@ def _clean_columns(table: RawTable, plan: ColumnPlan, key: str, strict: bool) ->
         ("invalid_metadata", pl.col("metadata_invalid")),
         ("invalid_country", pl.col("country_invalid")),
     ]
-    row_reasons = reasons([("missing_key", key_raw.is_null()), *field_invalid])
+    row_reasons = _reason_lists([("missing_key", key_raw.is_null()), *field_invalid], malformed)
     rejected = malformed | key_value.is_null()
     if strict:
         rejected = rejected | pl.any_horizontal(
@@ -199,7 +216,7 @@ def _clean_columns(table: RawTable, plan: ColumnPlan, key: str, strict: bool) ->
         key_value.alias("key_value"),
         key_raw.alias("key_raw"),
         rejected.alias("rejected"),
-        pl.when(malformed).then(pl.lit(["malformed_row"])).otherwise(row_reasons).alias("reasons"),
+        row_reasons.alias("reasons"),
         pl.col("phone_number"),
         pl.col("email"),
         full_name(_field(plan, "name"), first, last).alias("name"),

@@ -1,0 +1,153 @@
+"""The import of one file step by step, each step timed: `etl.pipeline.run` taken apart.
+
+Keep this in step with `pipeline.run` / `pipeline._decide_and_write`: the sum of the steps
+should stay close to the `duration_s` a real run reports (the bench prints both).
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from etl import columns, dedupe, extract, pipeline, report, store, transform
+from etl.options import ImportOptions
+from etl.store import StoreSession
+from schemas.contacts import validate_report_rows
+
+T = TypeVar("T")
+STEPS = (
+    "open_store",
+    "read",
+    "normalize",
+    "compare",
+    "dedupe",
+    "validate",
+    "write_store",
+    "reports",
+    "close_store",  # after duration_s (the CLI closes the store after the import), but waited for
+)
+
+
+class Timer:
+    """Named timings in seconds: wall clock, and CPU time of the process (all threads), which
+    a busy machine disturbs less than the wall clock."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.peak_rss: dict[str, int] = {}  # the process's peak RSS (bytes) after each step
+
+    def __call__(self, name: str, func: Callable[[], T]) -> T:
+        clock, cpu = time.perf_counter(), time.process_time()
+        try:
+            return func()
+        finally:
+            self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - clock
+            self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
+            self.peak_rss[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def import_steps(path: Path, opts: ImportOptions, session: StoreSession) -> dict[str, Any]:
+    """Run one import like `pipeline.run` does, returning the time of each step and its counts."""
+    timer = Timer()
+    import_id = str(uuid.uuid4())
+    started, clock = store.utc_now(), time.perf_counter()
+    summary = pipeline.base_summary(path, import_id, opts)
+
+    def open_store() -> None:
+        pipeline._check_arguments(opts, session, import_id)
+
+    timer("open_store", open_store)
+
+    def read() -> tuple[extract.RawTable, columns.ColumnPlan, str]:
+        table = extract.read_table(
+            path,
+            encoding=opts.encoding,
+            delimiter=opts.delimiter,
+            max_bytes=opts.max_bytes,
+            max_rows=opts.max_rows,
+        )
+        plan = columns.resolve(table.headers, None)
+        return table, plan, pipeline.choose_key(plan, opts.key)
+
+    table, plan, key = timer("read", read)
+    summary.update(file_sha256=table.file_sha256, total_rows=table.total_rows, key=key)
+    clean = timer(
+        "normalize",
+        lambda: transform.normalize_rows(
+            table, plan, key, region=opts.region, phone_check=opts.phone_check, strict=opts.strict
+        ),
+    )
+    con = session.reader()
+    assert con is not None
+    matches = timer(
+        "compare",
+        lambda: store.lookup(
+            con, clean, key=key, campaign_id=opts.campaign_id, replace_pending=opts.replace_pending
+        ),
+    )
+
+    def decide() -> Any:
+        decided = dedupe.decide(
+            clean,
+            matches,
+            key=key,
+            on_duplicate=opts.on_duplicate,
+            has_campaign=opts.campaign_id is not None,
+        )
+        counts = dedupe.counts(decided)
+        summary["counts"] = counts
+        summary["contacts"] = dedupe.contact_counts(decided)
+        summary["imported_count"] = counts["added"] + counts["updated"]
+        summary["errors"] = report.first_errors(decided)
+        summary["warnings"] += pipeline._row_warnings(decided)
+        return decided
+
+    decided = timer("dedupe", decide)
+    timer("validate", lambda: validate_report_rows(report.rows_frame(decided)))
+
+    def write_store() -> None:
+        record = store.ImportRecord(
+            import_id,
+            opts.campaign_id,
+            summary["file_name"],
+            summary["file_sha256"],
+            "completed",
+            key,
+            summary["total_rows"],
+            summary["counts"],
+            summary["contacts"],
+            None,
+            None,
+            started,
+            store.utc_now(),
+            str(opts.report_dir / import_id),
+        )
+        store.write_import(session.writer(), pipeline._writes(decided, opts, import_id), record)
+        summary["total_contacts"] = pipeline._total_contacts(session, opts, summary["counts"])
+
+    timer("write_store", write_store)
+
+    def reports() -> None:
+        folder = report.report_folder(opts.report_dir, import_id)
+        report.write_rows(folder, report.rows_frame(decided))
+        report.write_errors_csv(folder, table, decided)
+        summary["duration_s"] = round(time.perf_counter() - clock, 4)
+        report.write_summary(folder, summary)
+
+    timer("reports", reports)
+    duration = time.perf_counter() - clock
+    timer("close_store", session.close)
+    total = time.perf_counter() - clock
+    return {
+        "steps": timer.times,
+        "cpu": timer.cpu,
+        "peak_rss": timer.peak_rss,
+        "duration_s": duration,
+        "total_s": total,
+        "counts": summary["counts"],
+    }
