@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 
-import pandera.polars as pa
 import polars as pl
+
+from schemas._pandera import pa, without_pandas
 
 E164 = r"^\+[1-9]\d{1,14}$"
 OUTCOMES = ["added", "updated", "skipped_existing", "duplicate_in_file", "rejected"]
@@ -46,7 +47,8 @@ class ReportRows(pa.DataFrameModel):
 
 def validate_report_rows(rows: pl.DataFrame) -> pl.DataFrame:
     """Validate all of the frame's values, collecting every failure (lazy=True)."""
-    return ReportRows.validate(rows, lazy=True)
+    with without_pandas():
+        return ReportRows.validate(rows, lazy=True)
 
 
 @functools.cache
