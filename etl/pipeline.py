@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -12,7 +15,6 @@ from typing import Any
 import polars as pl
 
 from etl import columns, dedupe, detect, extract, report, store, transform
-from etl.mapping import load_mapping
 from etl.errors import (
     CampaignNotFound,
     EtlError,
@@ -21,6 +23,7 @@ from etl.errors import (
     NoKeyColumn,
     StoreBusy,
 )
+from etl.mapping import load_mapping
 from etl.options import ImportOptions
 from etl.store import StoreSession
 
@@ -145,7 +148,17 @@ def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
         _check_report_dir(opts.report_dir, import_id)
         table = read(path, opts, summary)
         _, key, clean = resolve_and_normalize(table, mapping, opts, summary)
-        decided = _decide_and_write(clean, key, opts, session, summary, import_id, started)
+        folder = report.report_folder(opts.report_dir, import_id)
+        decided = _decide_and_write(
+            clean,
+            key,
+            opts,
+            session,
+            summary,
+            import_id,
+            started,
+            write_reports=functools.partial(_write_reports, folder, table),
+        )
     except EtlError as exc:
         if exc.step == "import_id":  # that id's report folder belongs to the other import
             import_id = str(uuid.uuid4())
@@ -159,9 +172,6 @@ def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
         return _fail(
             path, opts, session, import_id, failure, started, clock, summary=summary, table=table
         )
-    folder = report.report_folder(opts.report_dir, import_id)
-    report.write_rows(folder, report.rows_frame(decided))
-    report.write_errors_csv(folder, table, decided)
     summary["duration_s"] = round(time.perf_counter() - clock, 4)
     report.write_summary(folder, summary)
     return ImportResult(summary, 0, decided)
@@ -244,7 +254,10 @@ def _decide_and_write(
     summary: dict[str, Any],
     import_id: str,
     started: Any,
+    write_reports: Callable[[pl.DataFrame], None] | None = None,
 ) -> pl.DataFrame:
+    """Steps 4-6: compare with the store, check, write the store (and the reports, in a
+    second thread: DuckDB and Polars both release the GIL, so they overlap)."""
     con = session.reader()
     matches = (
         dedupe.StoreMatches.empty()
@@ -275,6 +288,37 @@ def _decide_and_write(
     summary["errors"] = report.first_errors(decided)
     summary["warnings"] += _row_warnings(decided)
     folder = str(opts.report_dir / import_id)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reports = pool.submit(write_reports, decided) if write_reports else None
+        try:
+            _write_store(decided, key, opts, session, summary, import_id, started, folder)
+        finally:
+            if reports is not None:
+                wait([reports])  # never leave a report half-written behind a store failure
+    if reports is not None:
+        reports.result()
+    summary["total_contacts"] = _total_contacts(session, opts, counts)
+    summary["success"] = True
+    summary["message"] = _message(summary)
+    return decided
+
+
+def _write_reports(folder: Path, table: extract.RawTable, decided: pl.DataFrame) -> None:
+    report.write_rows(folder, report.rows_frame(decided))
+    report.write_errors_csv(folder, table, decided)
+
+
+def _write_store(
+    decided: pl.DataFrame,
+    key: str,
+    opts: ImportOptions,
+    session: StoreSession,
+    summary: dict[str, Any],
+    import_id: str,
+    started: Any,
+    folder: str,
+) -> None:
+    counts = summary["counts"]
     if not opts.dry_run:
         record = store.ImportRecord(
             import_id,
@@ -294,10 +338,6 @@ def _decide_and_write(
         )
         writer = session.writer()
         store.write_import(writer, _writes(decided, opts, import_id), record)
-    summary["total_contacts"] = _total_contacts(session, opts, counts)
-    summary["success"] = True
-    summary["message"] = _message(summary)
-    return decided
 
 
 def _total_contacts(
