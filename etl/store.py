@@ -181,7 +181,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     """Apply the migrations this store has not seen yet, each in its own transaction."""
     _run(
         con,
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)",
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP)",
     )
     done = {row[0] for row in _run(con, "SELECT version FROM schema_migrations")}
     for version, sql in MIGRATIONS:
@@ -282,7 +283,8 @@ def lookup(
         kept = "AND e.status IN ('completed', 'failed')" if replace_pending else ""
         in_campaign = con.sql(
             "SELECT DISTINCT e.contact_id FROM campaign_contacts e "
-            f"JOIN found f ON e.contact_id = f.existing_id WHERE e.campaign_id = {int(campaign_id)} {kept}"
+            "JOIN found f ON e.contact_id = f.existing_id "
+            f"WHERE e.campaign_id = {int(campaign_id)} {kept}"
         ).pl()
         con.unregister("found")
     return StoreMatches(
@@ -368,7 +370,8 @@ def write_import(con: duckdb.DuckDBPyConnection, writes: StoreWrites, record: Im
         if writes.replace_pending and writes.campaign_id is not None:
             _run(
                 con,
-                "DELETE FROM campaign_contacts WHERE campaign_id = ? AND status IN ('pending', 'skipped')",
+                "DELETE FROM campaign_contacts "
+                "WHERE campaign_id = ? AND status IN ('pending', 'skipped')",
                 [writes.campaign_id],
             )
         _insert_contacts(con, writes.new_contacts, writes.import_id, now)
@@ -424,8 +427,10 @@ def _insert_entries(
     con.register("new_entries", frame)
     _run(
         con,
-        "INSERT INTO campaign_contacts (entry_id, campaign_id, contact_id, status, variables, import_id, created_at) "
-        "SELECT (SELECT coalesce(max(entry_id), 0) FROM campaign_contacts) + row_number() OVER (ORDER BY seq), "
+        "INSERT INTO campaign_contacts "
+        "(entry_id, campaign_id, contact_id, status, variables, import_id, created_at) "
+        "SELECT (SELECT coalesce(max(entry_id), 0) FROM campaign_contacts) "
+        "+ row_number() OVER (ORDER BY seq), "
         "$campaign, contact_id, 'pending', variables, $import_id, $now FROM new_entries",
         {"campaign": campaign_id, "import_id": import_id, "now": now},
     )
@@ -440,7 +445,8 @@ def _merge_entry_variables(
     con.register("entry_updates", frame)
     _run(
         con,
-        "UPDATE campaign_contacts SET variables = json_merge_patch(coalesce(campaign_contacts.variables, '{}'), u.variables) "
+        "UPDATE campaign_contacts SET variables = "
+        "json_merge_patch(coalesce(campaign_contacts.variables, '{}'), u.variables) "
         "FROM entry_updates u WHERE campaign_contacts.contact_id = u.contact_id "
         "AND campaign_contacts.campaign_id = $campaign",
         {"campaign": campaign_id},
@@ -496,7 +502,8 @@ def get_import(con: duckdb.DuckDBPyConnection, import_id: str) -> dict[str, Any]
 
 def export_contacts(con: duckdb.DuckDBPyConnection, campaign_id: int | None) -> pl.DataFrame:
     """Contacts, or with a campaign one row per entry with `entry_id`, `status`, `variables`."""
-    contact_cols = f"c.contact_id, {', '.join('c.' + f for f in CONTACT_FIELDS)}, c.created_at, c.updated_at, c.import_id"
+    fields = ", ".join("c." + f for f in CONTACT_FIELDS)
+    contact_cols = f"c.contact_id, {fields}, c.created_at, c.updated_at, c.import_id"
     if campaign_id is None:
         sql = f"SELECT {contact_cols} FROM contacts c ORDER BY c.contact_id"
         return con.sql(sql).pl()
@@ -512,7 +519,8 @@ def replaceable_entry_count(con: duckdb.DuckDBPyConnection, campaign_id: int) ->
     """Entries --replace-pending would delete: status pending or skipped."""
     row = _run(
         con,
-        "SELECT count(*) FROM campaign_contacts WHERE campaign_id = ? AND status IN ('pending', 'skipped')",
+        "SELECT count(*) FROM campaign_contacts "
+        "WHERE campaign_id = ? AND status IN ('pending', 'skipped')",
         [campaign_id],
     )[0]
     return int(row[0])
