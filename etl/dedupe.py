@@ -77,7 +77,7 @@ def assign_contacts(clean: pl.DataFrame, matches: StoreMatches, create_new: bool
         (first & pl.col("existing_id").is_null()).alias("creates"),
         (pl.col("_key").is_not_null() & ~first & pl.lit(not create_new)).alias("duplicate"),
     )
-    return clean.hstack(added.get_columns())
+    return clean.hstack(added.rechunk().get_columns())
 
 
 def outcome_expr(on_duplicate: str, has_campaign: bool) -> pl.Expr:
@@ -125,7 +125,7 @@ def _in_use(df: pl.DataFrame, key: str, matches: StoreMatches) -> pl.DataFrame:
     file_conflict = pl.col("_writing") & (pl.col("claimer_id") != pl.col("contact_id")).fill_null(
         False
     )
-    in_use = narrow.select((pl.col("_store") | file_conflict).alias("in_use")).to_series()
+    in_use = narrow.select((pl.col("_store") | file_conflict).alias("in_use")).to_series().rechunk()
     return df.with_columns(in_use)
 
 

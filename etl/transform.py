@@ -219,7 +219,12 @@ def normalize_rows(
     parts = [country.drop("region"), phone, email, meta]
     joined = frame.hstack([s for part in parts for s in part.get_columns()])
     # Lazy: the engine evaluates the columns in parallel (an eager select runs them one by one).
-    return joined.lazy().select(_clean_columns(table, plan, key, strict)).collect()
+    clean = joined.lazy().select(_clean_columns(table, plan, key, strict)).collect()
+    del joined, parts, phone, email, meta, country
+    # One chunk per column, once, now: the columns come out cut in different places, and every
+    # later `with_columns`/`select` on the frame (dedupe, the report, the store writes) would
+    # otherwise copy them to line the chunks up, each time.
+    return clean.rechunk()
 
 
 def _clean_columns(table: RawTable, plan: ColumnPlan, key: str, strict: bool) -> list[pl.Expr]:
