@@ -55,16 +55,7 @@ def candidate_values(frame: pl.DataFrame, columns: list[Column]) -> pl.DataFrame
     """One row per (row, candidate, value of a multi-value cell): `row`, `cand`, `seq`, `value`.
 
     `seq` orders the values as they are preferred: by candidate, then row, then position in
-    the cell. One candidate column without ` ::: ` anywhere (the usual file) needs no
-    list-and-explode: its trimmed cells are the values."""
-    value = pl.col("value").str.strip_chars()
-    if len(columns) == 1:
-        cell = pl.col(_cell(columns[0]))
-        if not frame.select(cell.str.contains(MULTI_VALUE_SEPARATOR, literal=True).any()).item():
-            single = frame.select(
-                pl.col(ROW), pl.lit(0, dtype=pl.Int32).alias("cand"), cell.alias("value")
-            ).with_row_index("seq")
-            return single.with_columns(value.alias("value")).filter(value.str.len_bytes() > 0)
+    the cell."""
     parts = [
         frame.select(
             pl.col(ROW),
@@ -74,6 +65,7 @@ def candidate_values(frame: pl.DataFrame, columns: list[Column]) -> pl.DataFrame
         for order, column in enumerate(columns)
     ]
     long = pl.concat(parts).explode("value").with_row_index("seq")
+    value = pl.col("value").str.strip_chars()
     return long.with_columns(value.alias("value")).filter(pl.col("value").str.len_bytes() > 0)
 
 
@@ -92,15 +84,37 @@ def first_accepted(
     )
 
 
+def _decide_single(
+    frame: pl.DataFrame,
+    column: Column,
+    out: str,
+    decide: Callable[[pl.DataFrame], pl.DataFrame],
+    extra: list[pl.Series],
+) -> pl.DataFrame:
+    """`_decide_candidates` for one candidate column holding one value per cell: the row's
+    value is its trimmed cell, looked up in place (no long frame, no per-row `unique`)."""
+    cells = frame.select(trimmed(_cell(column)).alias("value")).hstack(extra)
+    decided = decide(cells.filter(pl.col("value").is_not_null()))
+    chosen = cells.join(
+        decided.filter(pl.col(out).is_not_null()),
+        on=cells.columns,
+        how="left",
+        maintain_order="left",
+    )
+    candidate = pl.when(pl.col(out).is_not_null()).then(pl.lit(0, dtype=pl.Int32))
+    return chosen.select(out, candidate.alias(f"{out}_cand"))
+
+
 def _decide_candidates(
     frame: pl.DataFrame,
     columns: list[Column],
     out: str,
     decide: Callable[[pl.DataFrame], pl.DataFrame],
-    extra: pl.DataFrame | None = None,
+    extra: list[pl.Series] | None = None,
 ) -> pl.DataFrame:
     """`out`, `out`_cand for every row of `frame`, in its order (nulls where no candidate
-    was accepted)."""
+    was accepted). `extra`: more columns (in `frame`'s order) that `decide` needs per value."""
+    extra = extra or []
     if not columns:
         return pl.DataFrame(
             [
@@ -108,12 +122,14 @@ def _decide_candidates(
                 pl.Series(f"{out}_cand", [None] * frame.height, dtype=pl.Int32),
             ]
         )
+    if len(columns) == 1:  # the usual file: one column, no ` ::: ` in it
+        cell = pl.col(_cell(columns[0]))
+        if not frame.select(cell.str.contains(MULTI_VALUE_SEPARATOR, literal=True).any()).item():
+            return _decide_single(frame, columns[0], out, decide, extra)
     long = candidate_values(frame, columns)
-    on = ["value"]
-    if extra is not None:
-        long = long.join(extra, on=ROW, how="left", maintain_order="left")
-        on = ["value", *[c for c in extra.columns if c != ROW]]
-    chosen = first_accepted(long, decide(long), on, out)
+    if extra:
+        long = long.join(frame.select(ROW).hstack(extra), on=ROW, how="left", maintain_order="left")
+    chosen = first_accepted(long, decide(long), ["value", *[s.name for s in extra]], out)
     del long
     rows = frame.select(ROW).join(chosen, on=ROW, how="left", maintain_order="left")
     return rows.drop(ROW)
@@ -211,7 +227,7 @@ def normalize_rows(
         phone_cols,
         "phone_number",
         decide_phones,
-        frame.select(ROW).hstack([country.get_column("region")]),
+        [country.get_column("region")],
     )
     email = _decide_candidates(frame, email_cols, "email", decide_emails)
     meta = _metadata(frame, plan)
