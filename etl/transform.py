@@ -210,6 +210,10 @@ def normalize_rows(
     table: RawTable, plan: ColumnPlan, key: str, *, region: str, phone_check: str, strict: bool
 ) -> pl.DataFrame:
     """The clean frame: one row per data row with fields, `key_value`, `reasons`, `rejected`."""
+    # The scan leaves the cells in many chunks. One chunk per column, once, in the table
+    # itself (same cells; the old chunks are freed): the clean columns then come out in one
+    # chunk too, and no later step copies the cells to line chunks up.
+    table.frame = table.frame.rechunk()
     frame = table.frame
     phone_cols, email_cols = plan.candidates("phone_number"), plan.candidates("email")
     country = _countries(frame, plan, region)
@@ -232,7 +236,7 @@ def normalize_rows(
     email = _decide_candidates(frame, email_cols, "email", decide_emails)
     meta = _metadata(frame, plan)
     # Every part is in `frame`'s row order: put side by side, nothing of `frame` is copied.
-    parts = [country.drop("region"), phone, email, meta]
+    parts = [country.drop("region").rechunk(), phone.rechunk(), email.rechunk(), meta.rechunk()]
     joined = frame.hstack([s for part in parts for s in part.get_columns()])
     # Lazy: the engine evaluates the columns in parallel (an eager select runs them one by one).
     clean = joined.lazy().select(_clean_columns(table, plan, key, strict)).collect()
