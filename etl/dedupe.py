@@ -35,29 +35,49 @@ def other_field(key: str) -> str:
     return "email" if key == "phone" else "phone_number"
 
 
+def _in_row_order(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` sorted by row (files come in row order: the sort only runs for other callers)."""
+    return frame if frame.get_column(ROW).is_sorted() else frame.sort(ROW)
+
+
 def assign_contacts(clean: pl.DataFrame, matches: StoreMatches, create_new: bool) -> pl.DataFrame:
     """Adds `existing_id`, `contact_id`, `creates` and `duplicate` (first occurrence wins).
 
     Only accepted rows take part: a rejected row (malformed, or --strict) that happens to
     carry a valid key must not make a later good row of the same key its duplicate.
     New contacts get ids from `next_contact_id` on, in the order their key first appears.
+
+    Linear and narrow: the first row of each key comes from a hash `unique` (no window or
+    rank over the rows), and only (row, key) takes part in the joins; the new columns are
+    put next to `clean`'s, which are shared, not copied.
     """
     accepted = ~pl.col("rejected")
-    df = clean.with_columns(pl.when(accepted).then(pl.col("key_value")).alias("_key"))
-    df = df.join(
-        matches.by_key.rename({"key_value": "_key"}), on="_key", how="left", maintain_order="left"
+    keys = clean.select(ROW, pl.when(accepted).then(pl.col("key_value")).alias("_key"))
+    firsts = (
+        _in_row_order(keys.filter(pl.col("_key").is_not_null()))
+        .unique(subset="_key", keep="first", maintain_order=True)
+        .rename({ROW: "_first"})
+        .join(
+            matches.by_key.rename({"key_value": "_key"}),
+            on="_key",
+            how="left",
+            maintain_order="left",
+        )
     )
-    df = df.with_columns(pl.col(ROW).min().over("_key").alias("_first"))
-    is_new = pl.col("_key").is_not_null() & pl.col("existing_id").is_null()
-    new_id = pl.col("_first").rank("dense").over(is_new).cast(pl.Int64)
-    first = accepted & (pl.col(ROW) == pl.col("_first"))
-    return df.with_columns(
-        pl.coalesce(
-            "existing_id", pl.when(is_new).then(new_id + (matches.next_contact_id - 1))
-        ).alias("contact_id"),
+    is_new = pl.col("existing_id").is_null()
+    new_id = is_new.cast(pl.Int64).cum_sum() + (matches.next_contact_id - 1)
+    firsts = firsts.with_columns(
+        pl.coalesce("existing_id", pl.when(is_new).then(new_id)).alias("contact_id")
+    )
+    ids = keys.join(firsts, on="_key", how="left", maintain_order="left")
+    first = pl.col("_key").is_not_null() & (pl.col(ROW) == pl.col("_first"))
+    added = ids.select(
+        pl.col("existing_id"),
+        pl.col("contact_id"),
         (first & pl.col("existing_id").is_null()).alias("creates"),
-        (accepted & ~first & pl.lit(not create_new)).alias("duplicate"),
-    ).drop("_key", "_first")
+        (pl.col("_key").is_not_null() & ~first & pl.lit(not create_new)).alias("duplicate"),
+    )
+    return clean.hstack(added.rechunk().get_columns())
 
 
 def outcome_expr(on_duplicate: str, has_campaign: bool) -> pl.Expr:
@@ -84,25 +104,29 @@ def outcome_expr(on_duplicate: str, has_campaign: bool) -> pl.Expr:
 
 def _in_use(df: pl.DataFrame, key: str, matches: StoreMatches) -> pl.DataFrame:
     """Flags rows whose non-key unique value belongs to another contact (`in_use`): in the
-    store, or claimed by an earlier row of the file for another contact."""
+    store, or claimed by an earlier row of the file for another contact.
+
+    Only (row, value, contact, writes) takes part in the joins; `in_use` is added to `df`."""
     other = other_field(key)
-    df = df.join(
+    writing = pl.col("writes_fields") & pl.col(other).is_not_null()
+    narrow = df.select(ROW, other, "contact_id", writing.alias("_writing")).join(
         matches.owners, left_on=other, right_on="other_value", how="left", maintain_order="left"
     )
     store_conflict = pl.col("owner_id").is_not_null() & (pl.col("owner_id") != pl.col("contact_id"))
-    writing = pl.col("writes_fields") & pl.col(other).is_not_null()
-    df = df.with_columns((writing & store_conflict.fill_null(False)).alias("in_use"))
+    narrow = narrow.with_columns(
+        (pl.col("_writing") & store_conflict.fill_null(False)).alias("_store")
+    )
     claimers = (
-        df.filter(writing & ~pl.col("in_use"))
-        .sort(ROW)
-        .group_by(other, maintain_order=True)
-        .agg(pl.col("contact_id").first().alias("claimer_id"))
+        _in_row_order(narrow.filter(pl.col("_writing") & ~pl.col("_store")))
+        .unique(subset=other, keep="first", maintain_order=False)
+        .select(other, pl.col("contact_id").alias("claimer_id"))
     )
-    df = df.join(claimers, on=other, how="left", maintain_order="left")
-    file_conflict = writing & (pl.col("claimer_id") != pl.col("contact_id")).fill_null(False)
-    return df.with_columns((pl.col("in_use") | file_conflict).alias("in_use")).drop(
-        "owner_id", "claimer_id"
+    narrow = narrow.join(claimers, on=other, how="left", maintain_order="left")
+    file_conflict = pl.col("_writing") & (pl.col("claimer_id") != pl.col("contact_id")).fill_null(
+        False
     )
+    in_use = narrow.select((pl.col("_store") | file_conflict).alias("in_use")).to_series().rechunk()
+    return df.with_columns(in_use)
 
 
 def decide(
@@ -110,10 +134,8 @@ def decide(
 ) -> pl.DataFrame:
     """The rows with `outcome`, `contact_id`, and the store's conflicts applied."""
     df = assign_contacts(clean, matches, on_duplicate == "create_new")
-    in_campaign = matches.in_campaign.with_columns(pl.lit(True).alias("in_campaign"))
-    df = df.join(in_campaign, on="contact_id", how="left", maintain_order="left").with_columns(
-        pl.col("in_campaign").fill_null(False)
-    )
+    in_campaign = pl.col("contact_id").is_in(matches.in_campaign.get_column("contact_id").implode())
+    df = df.with_columns(in_campaign.fill_null(False).alias("in_campaign"))
     df = df.with_columns(outcome_expr(on_duplicate, has_campaign).alias("outcome"))
     updating = (on_duplicate == "update") & pl.col("existing_id").is_not_null()
     writes = pl.col("creates") | (updating & pl.col("outcome").is_in(["added", "updated"]))
@@ -140,8 +162,9 @@ def counts(decided: pl.DataFrame) -> dict[str, int]:
 
 def contact_counts(decided: pl.DataFrame) -> dict[str, int]:
     """`contacts.created` and `contacts.existing` of the summary."""
-    kept = decided.filter(~pl.col("rejected") & ~pl.col("duplicate"))
-    return {
-        "created": int(decided.get_column("creates").sum()),
-        "existing": int(kept.get_column("existing_id").is_not_null().sum()),
-    }
+    # Counted in one select: a `filter` of the frame would copy every column of the kept rows.
+    kept = ~pl.col("rejected") & ~pl.col("duplicate")
+    created, existing = decided.select(
+        pl.col("creates").sum(), (kept & pl.col("existing_id").is_not_null()).sum()
+    ).row(0)
+    return {"created": int(created), "existing": int(existing)}

@@ -94,7 +94,7 @@ def base_summary(path: Path, import_id: str, opts: ImportOptions) -> dict[str, A
 
 def _row_warnings(decided: pl.DataFrame) -> list[str]:
     """One line per warning reason on rows that were not rejected."""
-    kept = decided.filter(pl.col("outcome") != "rejected").select(pl.col("reasons").explode())
+    kept = decided.select(pl.col("reasons").filter(pl.col("outcome") != "rejected").explode())
     counted = kept.drop_nulls().group_by("reasons").len().sort("reasons")
     return [f"{n} rows: {code} (the field was left empty)" for code, n in counted.iter_rows()]
 
@@ -116,15 +116,16 @@ def _writes(decided: pl.DataFrame, opts: ImportOptions, import_id: str) -> store
     fields = [pl.col("contact_id"), *[pl.col(f) for f in store.CONTACT_FIELDS]]
     has_campaign = opts.campaign_id is not None
     existing = pl.col("existing_id").is_not_null()
+    lazy = decided.lazy()  # filter then select, lazily: only the selected columns are copied
     return store.StoreWrites(
-        new_contacts=decided.filter(pl.col("creates")).select(fields),
-        contact_updates=decided.filter(pl.col("writes_fields") & existing).select(fields),
-        new_entries=decided.filter((pl.col("outcome") == "added") & has_campaign).select(
-            pl.col("row").alias("seq"), "contact_id", "variables"
-        ),
-        entry_updates=decided.filter((pl.col("outcome") == "updated") & has_campaign).select(
-            "contact_id", "variables"
-        ),
+        new_contacts=lazy.filter(pl.col("creates")).select(fields).collect(),
+        contact_updates=lazy.filter(pl.col("writes_fields") & existing).select(fields).collect(),
+        new_entries=lazy.filter((pl.col("outcome") == "added") & has_campaign)
+        .select(pl.col("row").alias("seq"), "contact_id", "variables")
+        .collect(),
+        entry_updates=lazy.filter((pl.col("outcome") == "updated") & has_campaign)
+        .select("contact_id", "variables")
+        .collect(),
         campaign_id=opts.campaign_id,
         replace_pending=opts.replace_pending,
         import_id=import_id,

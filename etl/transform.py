@@ -13,7 +13,14 @@ import polars as pl
 from etl import countries, emails, metadata, phones
 from etl.columns import Column, ColumnPlan
 from etl.extract import EXTRA, ROW, RawTable
-from etl.normalize import full_name, json_object, raw_json, split_values, trimmed
+from etl.normalize import (
+    MULTI_VALUE_SEPARATOR,
+    full_name,
+    json_object,
+    raw_json,
+    split_values,
+    trimmed,
+)
 
 TEXT_FIELDS = (
     "first_name",
@@ -45,7 +52,10 @@ def _field(plan: ColumnPlan, name: str) -> pl.Expr:
 
 
 def candidate_values(frame: pl.DataFrame, columns: list[Column]) -> pl.DataFrame:
-    """One row per (row, candidate, value of a multi-value cell): `row`, `cand`, `seq`, `value`."""
+    """One row per (row, candidate, value of a multi-value cell): `row`, `cand`, `seq`, `value`.
+
+    `seq` orders the values as they are preferred: by candidate, then row, then position in
+    the cell."""
     parts = [
         frame.select(
             pl.col(ROW),
@@ -62,13 +72,37 @@ def candidate_values(frame: pl.DataFrame, columns: list[Column]) -> pl.DataFrame
 def first_accepted(
     long: pl.DataFrame, decided: pl.DataFrame, on: list[str], out: str
 ) -> pl.DataFrame:
-    """Per row, the first candidate value that `decided` accepted: `row`, `out`, `out`_cand."""
-    accepted = long.join(decided.filter(pl.col(out).is_not_null()), on=on, how="inner")
-    return (
-        accepted.sort(ROW, "cand", "seq")
-        .unique(subset=ROW, keep="first", maintain_order=True)
-        .select(ROW, out, pl.col("cand").alias(f"{out}_cand"))
+    """Per row, the first candidate value that `decided` accepted: `row`, `out`, `out`_cand.
+
+    `long` is in `seq` order, so the first accepted value of a row is its first one in the
+    join's output (a hash `unique`, not a sort of the long frame)."""
+    accepted = long.select(ROW, "cand", *on).join(
+        decided.filter(pl.col(out).is_not_null()), on=on, how="inner", maintain_order="left"
     )
+    return accepted.unique(subset=ROW, keep="first").select(
+        ROW, out, pl.col("cand").alias(f"{out}_cand")
+    )
+
+
+def _decide_single(
+    frame: pl.DataFrame,
+    column: Column,
+    out: str,
+    decide: Callable[[pl.DataFrame], pl.DataFrame],
+    extra: list[pl.Series],
+) -> pl.DataFrame:
+    """`_decide_candidates` for one candidate column holding one value per cell: the row's
+    value is its trimmed cell, looked up in place (no long frame, no per-row `unique`)."""
+    cells = frame.select(trimmed(_cell(column)).alias("value")).hstack(extra)
+    decided = decide(cells.filter(pl.col("value").is_not_null()))
+    chosen = cells.join(
+        decided.filter(pl.col(out).is_not_null()),
+        on=cells.columns,
+        how="left",
+        maintain_order="left",
+    )
+    candidate = pl.when(pl.col(out).is_not_null()).then(pl.lit(0, dtype=pl.Int32))
+    return chosen.select(out, candidate.alias(f"{out}_cand"))
 
 
 def _decide_candidates(
@@ -76,35 +110,42 @@ def _decide_candidates(
     columns: list[Column],
     out: str,
     decide: Callable[[pl.DataFrame], pl.DataFrame],
-    extra: pl.DataFrame | None = None,
+    extra: list[pl.Series] | None = None,
 ) -> pl.DataFrame:
-    """`row`, `out`, `out`_cand for every row (nulls where no candidate was accepted)."""
-    rows = frame.select(ROW)
+    """`out`, `out`_cand for every row of `frame`, in its order (nulls where no candidate
+    was accepted). `extra`: more columns (in `frame`'s order) that `decide` needs per value."""
+    extra = extra or []
     if not columns:
-        return rows.with_columns(
-            pl.lit(None, dtype=pl.String).alias(out),
-            pl.lit(None, dtype=pl.Int32).alias(f"{out}_cand"),
+        return pl.DataFrame(
+            [
+                pl.Series(out, [None] * frame.height, dtype=pl.String),
+                pl.Series(f"{out}_cand", [None] * frame.height, dtype=pl.Int32),
+            ]
         )
+    if len(columns) == 1:  # the usual file: one column, no ` ::: ` in it
+        cell = pl.col(_cell(columns[0]))
+        if not frame.select(cell.str.contains(MULTI_VALUE_SEPARATOR, literal=True).any()).item():
+            return _decide_single(frame, columns[0], out, decide, extra)
     long = candidate_values(frame, columns)
-    on = ["value"]
-    if extra is not None:
-        long = long.join(extra, on=ROW, how="left")
-        on = ["value", *[c for c in extra.columns if c != ROW]]
-    chosen = first_accepted(long, decide(long), on, out)
-    return rows.join(chosen, on=ROW, how="left")
+    if extra:
+        long = long.join(frame.select(ROW).hstack(extra), on=ROW, how="left", maintain_order="left")
+    chosen = first_accepted(long, decide(long), ["value", *[s.name for s in extra]], out)
+    del long
+    rows = frame.select(ROW).join(chosen, on=ROW, how="left", maintain_order="left")
+    return rows.drop(ROW)
 
 
 def _countries(frame: pl.DataFrame, plan: ColumnPlan, default_region: str) -> pl.DataFrame:
-    """`row`, `country` (resolved alpha-2 or null), `country_invalid`, `region`."""
-    cells = frame.select(ROW, _field(plan, "country").alias("value"))
+    """`country` (resolved alpha-2 or null), `country_invalid`, `region`, in `frame`'s order."""
+    # With ROW: a missing column is a null literal, broadcast to the rows.
+    cells = frame.select(ROW, _field(plan, "country").alias("value")).drop(ROW)
     present = cells.filter(pl.col("value").is_not_null())
     resolved = countries.resolve_values(present) if present.height else None
     if resolved is None:
         cells = cells.with_columns(pl.lit(None, dtype=pl.String).alias("country"))
     else:
-        cells = cells.join(resolved, on="value", how="left")
+        cells = cells.join(resolved, on="value", how="left", maintain_order="left")
     return cells.select(
-        ROW,
         pl.col("country"),
         (pl.col("value").is_not_null() & pl.col("country").is_null()).alias("country_invalid"),
         pl.coalesce("country", pl.lit(default_region)).alias("region"),
@@ -112,15 +153,19 @@ def _countries(frame: pl.DataFrame, plan: ColumnPlan, default_region: str) -> pl
 
 
 def _metadata(frame: pl.DataFrame, plan: ColumnPlan) -> pl.DataFrame:
-    cells = frame.select(ROW, _field(plan, "metadata").alias("value"))
+    """`metadata`, `metadata_invalid`, in `frame`'s order."""
+    # With ROW: a missing column is a null literal, broadcast to the rows.
+    cells = frame.select(ROW, _field(plan, "metadata").alias("value")).drop(ROW)
     present = cells.filter(pl.col("value").is_not_null())
     if present.height == 0:
         return cells.select(
-            ROW, pl.col("value").alias("metadata"), pl.lit(False).alias("metadata_invalid")
+            pl.col("value").alias("metadata"), pl.lit(False).alias("metadata_invalid")
         )
-    cells = cells.join(metadata.check_values(present), on="value", how="left")
+    cells = cells.join(
+        metadata.check_values(present), on="value", how="left", maintain_order="left"
+    )
     invalid = pl.col("value").is_not_null() & pl.col("metadata").is_null()
-    return cells.select(ROW, "metadata", invalid.alias("metadata_invalid"))
+    return cells.select("metadata", invalid.alias("metadata_invalid"))
 
 
 def _unused_candidates(plan: ColumnPlan, field_name: str) -> list[tuple[str, pl.Expr]]:
@@ -165,6 +210,10 @@ def normalize_rows(
     table: RawTable, plan: ColumnPlan, key: str, *, region: str, phone_check: str, strict: bool
 ) -> pl.DataFrame:
     """The clean frame: one row per data row with fields, `key_value`, `reasons`, `rejected`."""
+    # The scan leaves the cells in many chunks. One chunk per column, once, in the table
+    # itself (same cells; the old chunks are freed): the clean columns then come out in one
+    # chunk too, and no later step copies the cells to line chunks up.
+    table.frame = table.frame.rechunk()
     frame = table.frame
     phone_cols, email_cols = plan.candidates("phone_number"), plan.candidates("email")
     country = _countries(frame, plan, region)
@@ -178,13 +227,24 @@ def normalize_rows(
         return emails.normalize_values(long.select("value"))
 
     phone = _decide_candidates(
-        frame, phone_cols, "phone_number", decide_phones, country.select(ROW, "region")
+        frame,
+        phone_cols,
+        "phone_number",
+        decide_phones,
+        [country.get_column("region")],
     )
     email = _decide_candidates(frame, email_cols, "email", decide_emails)
     meta = _metadata(frame, plan)
-    joined = frame.join(country, on=ROW).join(phone, on=ROW).join(email, on=ROW).join(meta, on=ROW)
+    # Every part is in `frame`'s row order: put side by side, nothing of `frame` is copied.
+    parts = [country.drop("region").rechunk(), phone.rechunk(), email.rechunk(), meta.rechunk()]
+    joined = frame.hstack([s for part in parts for s in part.get_columns()])
     # Lazy: the engine evaluates the columns in parallel (an eager select runs them one by one).
-    return joined.lazy().select(_clean_columns(table, plan, key, strict)).collect()
+    clean = joined.lazy().select(_clean_columns(table, plan, key, strict)).collect()
+    del joined, parts, phone, email, meta, country
+    # One chunk per column, once, now: the columns come out cut in different places, and every
+    # later `with_columns`/`select` on the frame (dedupe, the report, the store writes) would
+    # otherwise copy them to line the chunks up, each time.
+    return clean.rechunk()
 
 
 def _clean_columns(table: RawTable, plan: ColumnPlan, key: str, strict: bool) -> list[pl.Expr]:

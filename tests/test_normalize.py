@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import json
+import re
 
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.normalize import formula_escaped, full_name, json_object, raw_json, reasons, trimmed
+from etl.normalize import (
+    collapse_spaces,
+    formula_escaped,
+    full_name,
+    json_object,
+    raw_json,
+    reasons,
+    trimmed,
+)
 
 
 def test_trimmed_makes_empty_cells_missing() -> None:
     frame = pl.DataFrame({"c": ["  a ", "", "   ", None, "\tb\n"]})
     assert frame.select(trimmed("c")).to_series().to_list() == ["a", None, None, None, "b"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab \t\n\u00a0\u2003\r"), max_size=12)))
+def test_collapse_spaces_is_every_whitespace_run_made_one_space(values: list[str]) -> None:
+    """The pattern that skips single spaces gives what replacing every `\\s+` gives."""
+    frame = pl.DataFrame({"c": values}, schema={"c": pl.String})
+    got = frame.select(collapse_spaces(pl.col("c"))).to_series().to_list()
+    assert got == [re.sub(r"\s+", " ", v) for v in values]
 
 
 def test_full_name_collapses_and_derives() -> None:
