@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -35,9 +36,45 @@ def other_field(key: str) -> str:
     return "email" if key == "phone" else "phone_number"
 
 
-def _in_row_order(frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame` sorted by row (files come in row order: the sort only runs for other callers)."""
-    return frame if frame.get_column(ROW).is_sorted() else frame.sort(ROW)
+def _by_row(frame: pl.DataFrame, compute: Callable[[pl.DataFrame], pl.DataFrame]) -> pl.DataFrame:
+    """`compute(frame)`, new columns in `frame`'s order, computed on the rows in row order
+    ("first" means first in the file). Files come in row order; other callers' frames are
+    sorted first and the result put back in their order."""
+    rows = frame.get_column(ROW)
+    if rows.is_sorted():
+        return compute(frame)
+    order = rows.arg_sort()
+    return compute(frame[order])[order.arg_sort()]
+
+
+def _contact_ids(clean: pl.DataFrame, matches: StoreMatches, create_new: bool) -> pl.DataFrame:
+    accepted = ~pl.col("rejected")
+    ids = clean.select(pl.when(accepted).then(pl.col("key_value")).alias("_key")).join(
+        matches.by_key.rename({"key_value": "_key"}), on="_key", how="left", maintain_order="left"
+    )
+    has_key = pl.col("_key").is_not_null()
+    # One column at a time: each hash pass over the keys runs once, not once per use.
+    ids = ids.with_columns((has_key & pl.col("_key").is_first_distinct()).alias("_first"))
+    ids = ids.with_columns((pl.col("_first") & pl.col("existing_id").is_null()).alias("creates"))
+    new_id = pl.col("creates").cast(pl.Int64).cum_sum() + (matches.next_contact_id - 1)
+    ids = ids.with_columns(
+        pl.coalesce("existing_id", pl.when(pl.col("creates")).then(new_id)).alias("contact_id")
+    )
+    # A new key's later rows take the id given to its first row: only those rows are joined.
+    repeats = ids.with_row_index("_i").filter(
+        has_key & ~pl.col("_first") & pl.col("existing_id").is_null()
+    )
+    contact_id = ids.get_column("contact_id").clone()
+    if repeats.height:
+        # The repeated keys' first rows, found by probing a set of the (few) repeated keys
+        # rather than hashing every new key for a join.
+        repeated = repeats.get_column("_key").unique().implode()
+        firsts = ids.filter(pl.col("creates") & pl.col("_key").is_in(repeated))
+        firsts = firsts.select("_key", "contact_id")
+        found = repeats.select("_i", "_key").join(firsts, on="_key", how="inner")
+        contact_id = contact_id.scatter(found.get_column("_i"), found.get_column("contact_id"))
+    duplicate = has_key & ~pl.col("_first") & pl.lit(not create_new)
+    return ids.select("existing_id", contact_id, "creates", duplicate.alias("duplicate")).rechunk()
 
 
 def assign_contacts(clean: pl.DataFrame, matches: StoreMatches, create_new: bool) -> pl.DataFrame:
@@ -47,37 +84,12 @@ def assign_contacts(clean: pl.DataFrame, matches: StoreMatches, create_new: bool
     carry a valid key must not make a later good row of the same key its duplicate.
     New contacts get ids from `next_contact_id` on, in the order their key first appears.
 
-    Linear and narrow: the first row of each key comes from a hash `unique` (no window or
-    rank over the rows), and only (row, key) takes part in the joins; the new columns are
-    put next to `clean`'s, which are shared, not copied.
+    Linear and narrow: first occurrences come from one hash pass (`is_first_distinct`, no
+    window, rank or sort over the rows), only the key takes part in the joins, and the new
+    columns are put next to `clean`'s, which are shared, not copied.
     """
-    accepted = ~pl.col("rejected")
-    keys = clean.select(ROW, pl.when(accepted).then(pl.col("key_value")).alias("_key"))
-    firsts = (
-        _in_row_order(keys.filter(pl.col("_key").is_not_null()))
-        .unique(subset="_key", keep="first", maintain_order=True)
-        .rename({ROW: "_first"})
-        .join(
-            matches.by_key.rename({"key_value": "_key"}),
-            on="_key",
-            how="left",
-            maintain_order="left",
-        )
-    )
-    is_new = pl.col("existing_id").is_null()
-    new_id = is_new.cast(pl.Int64).cum_sum() + (matches.next_contact_id - 1)
-    firsts = firsts.with_columns(
-        pl.coalesce("existing_id", pl.when(is_new).then(new_id)).alias("contact_id")
-    )
-    ids = keys.join(firsts, on="_key", how="left", maintain_order="left")
-    first = pl.col("_key").is_not_null() & (pl.col(ROW) == pl.col("_first"))
-    added = ids.select(
-        pl.col("existing_id"),
-        pl.col("contact_id"),
-        (first & pl.col("existing_id").is_null()).alias("creates"),
-        (pl.col("_key").is_not_null() & ~first & pl.lit(not create_new)).alias("duplicate"),
-    )
-    return clean.hstack(added.rechunk().get_columns())
+    added = _by_row(clean, lambda frame: _contact_ids(frame, matches, create_new))
+    return clean.hstack(added.get_columns())
 
 
 def outcome_expr(on_duplicate: str, has_campaign: bool) -> pl.Expr:
@@ -102,31 +114,41 @@ def outcome_expr(on_duplicate: str, has_campaign: bool) -> pl.Expr:
     )
 
 
+def _in_use_flags(df: pl.DataFrame, other: str, matches: StoreMatches) -> pl.DataFrame:
+    writing = pl.col("writes_fields") & pl.col(other).is_not_null()
+    narrow = df.select(other, "contact_id", writing.alias("_writing")).join(
+        matches.owners, left_on=other, right_on="other_value", how="left", maintain_order="left"
+    )
+    store_conflict = pl.col("owner_id").is_not_null() & (pl.col("owner_id") != pl.col("contact_id"))
+    in_use = narrow.select(
+        (pl.col("_writing") & store_conflict.fill_null(False)).alias("in_use")
+    ).to_series()
+    # In the file, the first row writing a value claims it; only values that several
+    # writing rows share can be lost to an earlier row of another contact.
+    claiming = (
+        narrow.with_columns(in_use)
+        .with_row_index("_i")
+        .filter(pl.col("_writing") & ~pl.col("in_use"))
+    )
+    shared = claiming.filter(pl.col(other).is_duplicated())
+    if shared.height:
+        claimers = shared.unique(subset=other, keep="first", maintain_order=False).select(
+            other, pl.col("contact_id").alias("claimer_id")
+        )
+        lost = shared.join(claimers, on=other, how="inner").filter(
+            pl.col("claimer_id") != pl.col("contact_id")
+        )
+        in_use = in_use.clone().scatter(lost.get_column("_i"), True)
+    return in_use.rechunk().to_frame()
+
+
 def _in_use(df: pl.DataFrame, key: str, matches: StoreMatches) -> pl.DataFrame:
     """Flags rows whose non-key unique value belongs to another contact (`in_use`): in the
     store, or claimed by an earlier row of the file for another contact.
 
-    Only (row, value, contact, writes) takes part in the joins; `in_use` is added to `df`."""
+    Only (value, contact, writes) takes part in the joins; `in_use` is added to `df`."""
     other = other_field(key)
-    writing = pl.col("writes_fields") & pl.col(other).is_not_null()
-    narrow = df.select(ROW, other, "contact_id", writing.alias("_writing")).join(
-        matches.owners, left_on=other, right_on="other_value", how="left", maintain_order="left"
-    )
-    store_conflict = pl.col("owner_id").is_not_null() & (pl.col("owner_id") != pl.col("contact_id"))
-    narrow = narrow.with_columns(
-        (pl.col("_writing") & store_conflict.fill_null(False)).alias("_store")
-    )
-    claimers = (
-        _in_row_order(narrow.filter(pl.col("_writing") & ~pl.col("_store")))
-        .unique(subset=other, keep="first", maintain_order=False)
-        .select(other, pl.col("contact_id").alias("claimer_id"))
-    )
-    narrow = narrow.join(claimers, on=other, how="left", maintain_order="left")
-    file_conflict = pl.col("_writing") & (pl.col("claimer_id") != pl.col("contact_id")).fill_null(
-        False
-    )
-    in_use = narrow.select((pl.col("_store") | file_conflict).alias("in_use")).to_series().rechunk()
-    return df.with_columns(in_use)
+    return df.hstack(_by_row(df, lambda frame: _in_use_flags(frame, other, matches)).get_columns())
 
 
 def decide(
