@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -113,6 +114,16 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         INSERT INTO contacts_v2 SELECT * FROM contacts;
         DROP TABLE contacts;
         ALTER TABLE contacts_v2 RENAME TO contacts;
+        """,
+    ),
+    (
+        # SPEC section 6 names the column `error`: {"code", "message"} or null, as
+        # `imports show --json` prints it; error_code and error_message stay for queries.
+        3,
+        """
+        ALTER TABLE imports ADD COLUMN error JSON;
+        UPDATE imports SET error = json_object('code', error_code, 'message', error_message)
+        WHERE error_code IS NOT NULL;
         """,
     ),
 )
@@ -315,10 +326,19 @@ class ImportRecord:
     report_dir: str
 
 
+_RECORD_COLUMNS = (
+    "import_id, campaign_id, file_name, file_sha256, status, key, total_rows, "
+    + ", ".join(COUNT_NAMES)
+    + ", contacts_created, contacts_existing, error_code, error_message, error, "
+    "started_at, finished_at, report_dir"
+)
+
+
 def insert_import_record(con: duckdb.DuckDBPyConnection, record: ImportRecord) -> None:
     _run(
         con,
-        "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO imports ({_RECORD_COLUMNS}) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             record.import_id,
             record.campaign_id,
@@ -332,6 +352,9 @@ def insert_import_record(con: duckdb.DuckDBPyConnection, record: ImportRecord) -
             record.contacts.get("existing", 0),
             record.error_code,
             record.error_message,
+            None
+            if record.error_code is None
+            else json.dumps({"code": record.error_code, "message": record.error_message}),
             record.started_at,
             record.finished_at,
             record.report_dir,
