@@ -255,7 +255,7 @@ def _decide_and_write(
     summary: dict[str, Any],
     import_id: str,
     started: Any,
-    write_reports: Callable[[pl.DataFrame], None] | None = None,
+    write_reports: Callable[[pl.DataFrame, pl.DataFrame], None] | None = None,
 ) -> pl.DataFrame:
     """Steps 4-6: compare with the store, check, write the store (and the reports, in a
     second thread: DuckDB and Polars both release the GIL, so they overlap)."""
@@ -276,8 +276,9 @@ def _decide_and_write(
     )
     from schemas.contacts import validate_report_rows
 
+    rows = report.rows_frame(decided)
     try:
-        validate_report_rows(report.rows_frame(decided))
+        validate_report_rows(rows)
     except Exception as exc:  # a schema failure here is a bug in the job, never the data's fault
         raise ImportFailed(
             f"Internal check of the clean rows failed: {str(exc).splitlines()[0]}"
@@ -288,11 +289,12 @@ def _decide_and_write(
     summary["imported_count"] = counts["added"] + counts["updated"]
     summary["errors"] = report.first_errors(decided)
     summary["warnings"] += _row_warnings(decided)
-    folder = str(opts.report_dir / import_id)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        reports = pool.submit(write_reports, decided) if write_reports else None
+        reports = pool.submit(write_reports, decided, rows) if write_reports else None
         try:
-            _write_store(decided, key, opts, session, summary, import_id, started, folder)
+            if not opts.dry_run:
+                record = _import_record(summary, opts, started)
+                store.write_import(session.writer(), _writes(decided, opts, import_id), record)
         finally:
             if reports is not None:
                 wait([reports])  # never leave a report half-written behind a store failure
@@ -304,41 +306,34 @@ def _decide_and_write(
     return decided
 
 
-def _write_reports(folder: Path, table: extract.RawTable, decided: pl.DataFrame) -> None:
-    report.write_rows(folder, report.rows_frame(decided))
+def _write_reports(
+    folder: Path, table: extract.RawTable, decided: pl.DataFrame, rows: pl.DataFrame
+) -> None:
+    report.write_rows(folder, rows)
     report.write_errors_csv(folder, table, decided)
 
 
-def _write_store(
-    decided: pl.DataFrame,
-    key: str,
-    opts: ImportOptions,
-    session: StoreSession,
-    summary: dict[str, Any],
-    import_id: str,
-    started: Any,
-    folder: str,
-) -> None:
-    counts = summary["counts"]
-    if not opts.dry_run:
-        record = store.ImportRecord(
-            import_id,
-            opts.campaign_id,
-            summary["file_name"],
-            summary["file_sha256"],
-            "completed",
-            key,
-            summary["total_rows"],
-            counts,
-            summary["contacts"],
-            None,
-            None,
-            started,
-            store.utc_now(),
-            folder,
-        )
-        writer = session.writer()
-        store.write_import(writer, _writes(decided, opts, import_id), record)
+def _import_record(
+    summary: dict[str, Any], opts: ImportOptions, started: Any
+) -> store.ImportRecord:
+    """The `imports` row of this import, from its summary: `failed` when it carries an error."""
+    error = summary["error"]
+    return store.ImportRecord(
+        summary["import_id"],
+        summary["campaign_id"],
+        summary["file_name"],
+        summary["file_sha256"],
+        "completed" if error is None else "failed",
+        summary["key"],
+        summary["total_rows"],
+        summary["counts"],
+        summary["contacts"],
+        None if error is None else error["code"],
+        None if error is None else error["message"],
+        started,
+        store.utc_now(),
+        str(opts.report_dir / summary["import_id"]),
+    )
 
 
 def _total_contacts(
@@ -388,24 +383,7 @@ def _fail(
     )
     keep_record = record and not opts.dry_run and not isinstance(exc, StoreBusy)
     if keep_record and exc.step != "import_id":
-        session.record_failure(
-            store.ImportRecord(
-                import_id,
-                opts.campaign_id,
-                path.name,
-                summary.get("file_sha256"),
-                "failed",
-                summary.get("key"),
-                summary.get("total_rows", 0),
-                {},
-                {},
-                exc.code,
-                exc.message,
-                started,
-                store.utc_now(),
-                str(opts.report_dir / import_id),
-            )
-        )
+        session.record_failure(_import_record(summary, opts, started))
     summary["duration_s"] = round(time.perf_counter() - clock, 4)
     try:
         folder = report.report_folder(opts.report_dir, import_id)
