@@ -111,22 +111,7 @@ def import_steps(path: Path, opts: ImportOptions, session: StoreSession) -> dict
     timer("validate", lambda: validate_report_rows(report.rows_frame(decided)))
 
     def write_store() -> None:
-        record = store.ImportRecord(
-            import_id,
-            opts.campaign_id,
-            summary["file_name"],
-            summary["file_sha256"],
-            "completed",
-            key,
-            summary["total_rows"],
-            summary["counts"],
-            summary["contacts"],
-            None,
-            None,
-            started,
-            store.utc_now(),
-            str(opts.report_dir / import_id),
-        )
+        record = pipeline._import_record(summary, opts, started)
         store.write_import(session.writer(), pipeline._writes(decided, opts, import_id), record)
         summary["total_contacts"] = pipeline._total_contacts(session, opts, summary["counts"])
 
