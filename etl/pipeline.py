@@ -113,23 +113,21 @@ def _message(summary: dict[str, Any]) -> str:
 
 
 def _writes(decided: pl.DataFrame, opts: ImportOptions, import_id: str) -> store.StoreWrites:
-    fields = [pl.col("contact_id"), *[pl.col(f) for f in store.CONTACT_FIELDS]]
-    has_campaign = opts.campaign_id is not None
-    existing = pl.col("existing_id").is_not_null()
-    lazy = decided.lazy()  # filter then select, lazily: only the selected columns are copied
-    return store.StoreWrites(
-        new_contacts=lazy.filter(pl.col("creates")).select(fields).collect(),
-        contact_updates=lazy.filter(pl.col("writes_fields") & existing).select(fields).collect(),
-        new_entries=lazy.filter((pl.col("outcome") == "added") & has_campaign)
-        .select(pl.col("row").alias("seq"), "contact_id", "variables")
-        .collect(),
-        entry_updates=lazy.filter((pl.col("outcome") == "updated") & has_campaign)
-        .select("contact_id", "variables")
-        .collect(),
-        campaign_id=opts.campaign_id,
-        replace_pending=opts.replace_pending,
-        import_id=import_id,
+    """The decided rows' columns the store needs, and what each row writes (`StoreWrites`).
+    A select of existing columns plus four flags: the rows themselves are not copied."""
+    campaign = pl.lit(opts.campaign_id is not None)
+    adds_entry = (pl.col("outcome") == "added") & campaign
+    rows = decided.select(
+        "contact_id",
+        *store.CONTACT_FIELDS,
+        "variables",
+        "creates",
+        (pl.col("writes_fields") & pl.col("existing_id").is_not_null()).alias("updates_contact"),
+        adds_entry.alias("adds_entry"),
+        adds_entry.cast(pl.Int64).cum_sum().alias("entry_no"),
+        ((pl.col("outcome") == "updated") & campaign).alias("updates_entry"),
     )
+    return store.StoreWrites(rows, opts.campaign_id, opts.replace_pending, import_id)
 
 
 def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
@@ -309,7 +307,7 @@ def _decide_and_write(
 def _write_reports(
     folder: Path, table: extract.RawTable, decided: pl.DataFrame, rows: pl.DataFrame
 ) -> None:
-    report.write_rows(folder, rows)
+    report.write_rows(folder, rows, table)
     report.write_errors_csv(folder, table, decided)
 
 

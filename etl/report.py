@@ -30,7 +30,8 @@ def write_summary(folder: Path, summary: dict[str, Any]) -> None:
 
 
 def rows_frame(decided: pl.DataFrame) -> pl.DataFrame:
-    """The report's rows: every input row with its outcome, reasons and normalized fields."""
+    """The report's rows: every input row with its outcome, reasons and normalized fields
+    (all of `ROWS_COLUMNS` but `raw`, which `write_rows` adds from the cells)."""
     return decided.select(
         pl.col("row").cast(pl.Int64),
         pl.col("outcome"),
@@ -38,12 +39,22 @@ def rows_frame(decided: pl.DataFrame) -> pl.DataFrame:
         pl.col("contact_id").cast(pl.Int64),
         *[pl.col(name) for name in REPORT_FIELDS],
         pl.col("variables"),
-        pl.col("raw"),
     )
 
 
-def write_rows(folder: Path, rows: pl.DataFrame) -> None:
-    rows.write_parquet(folder / "rows.parquet", compression="lz4", statistics=False)
+def raw_cells(table: RawTable) -> pl.Expr:
+    """`raw`: a row's original cells (untrimmed) as a JSON object keyed by header."""
+    named = [(header, RawTable.cell(i)) for i, header in enumerate(table.headers) if header]
+    return raw_json(named).alias("raw")
+
+
+def write_rows(folder: Path, rows: pl.DataFrame, table: RawTable) -> None:
+    """rows.parquet: `rows` (in the table's row order) with `raw` built from the cells as the
+    file is written, slice by slice: the JSON of every row never sits in memory at once."""
+    raw = table.frame.lazy().select(raw_cells(table))
+    pl.concat([rows.lazy(), raw], how="horizontal").sink_parquet(
+        folder / "rows.parquet", compression="lz4", statistics=False
+    )
 
 
 def first_errors(decided: pl.DataFrame) -> list[dict[str, Any]]:
@@ -84,7 +95,6 @@ def write_errors_csv(folder: Path, table: RawTable, decided: pl.DataFrame) -> No
 
 def write_parsed_only(folder: Path, table: RawTable) -> None:
     """Reports of a parsed file that failed as a whole: rows without outcome, no rejected rows."""
-    named = [(header, RawTable.cell(i)) for i, header in enumerate(table.headers) if header]
     rows = table.frame.select(
         pl.col("row").cast(pl.Int64),
         pl.lit(None, dtype=pl.String).alias("outcome"),
@@ -92,9 +102,8 @@ def write_parsed_only(folder: Path, table: RawTable) -> None:
         pl.lit(None, dtype=pl.Int64).alias("contact_id"),
         *[pl.lit(None, dtype=pl.String).alias(name) for name in REPORT_FIELDS],
         pl.lit("{}").alias("variables"),
-        raw_json(named).alias("raw"),
     )
-    write_rows(folder, rows)
+    write_rows(folder, rows, table)
     nothing = pl.DataFrame(
         schema={"row": pl.Int64, "outcome": pl.String, "reasons": pl.List(pl.String)}
     )

@@ -257,6 +257,13 @@ def campaign_entry_count(con: duckdb.DuckDBPyConnection, campaign_id: int) -> in
 # --- the import --------------------------------------------------------------------------
 
 
+def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """`frame` as a view DuckDB scans in place. Handed over as Arrow with Polars' own string
+    layout (string views), which DuckDB reads without a copy; the default conversion to
+    plain Arrow strings would copy every text cell first (~1 GB for 5M rows)."""
+    con.register(name, frame.to_arrow(compat_level=pl.CompatLevel.newest()))
+
+
 def import_id_used(con: duckdb.DuckDBPyConnection, import_id: str) -> bool:
     return bool(_run(con, "SELECT 1 FROM imports WHERE import_id = ?", [import_id]))
 
@@ -273,8 +280,8 @@ def lookup(
     key_col, other_col = ("phone_number", "email") if key == "phone" else ("email", "phone_number")
     keys = clean.select(pl.col("key_value").drop_nulls().unique())
     others = clean.select(pl.col(other_col).drop_nulls().unique().alias("other_value"))
-    con.register("file_keys", keys)
-    con.register("file_others", others)
+    _register(con, "file_keys", keys)
+    _register(con, "file_others", others)
     try:
         by_key = con.sql(
             f"SELECT c.{key_col} AS key_value, c.contact_id AS existing_id "
@@ -290,7 +297,7 @@ def lookup(
         con.unregister("file_others")
     in_campaign = pl.DataFrame(schema={"contact_id": pl.Int64})
     if campaign_id is not None and by_key.height:
-        con.register("found", by_key.select("existing_id"))
+        _register(con, "found", by_key.select("existing_id"))
         kept = "AND e.status IN ('completed', 'failed')" if replace_pending else ""
         in_campaign = con.sql(
             "SELECT DISTINCT e.contact_id FROM campaign_contacts e "
@@ -371,23 +378,28 @@ def record_failed_import(con: duckdb.DuckDBPyConnection, record: ImportRecord) -
 
 @dataclass(frozen=True)
 class StoreWrites:
-    """What one import writes (frames from `dedupe.decide`)."""
+    """What one import writes: the decided rows (from `dedupe.decide`), flagged.
 
-    new_contacts: pl.DataFrame  # contact_id + CONTACT_FIELDS
-    contact_updates: pl.DataFrame  # contact_id + CONTACT_FIELDS (null: keep)
-    new_entries: pl.DataFrame  # contact_id, variables
-    entry_updates: pl.DataFrame  # contact_id, variables (merged into the campaign's entries)
+    `rows` holds contact_id, CONTACT_FIELDS, variables and four flags: `creates` (a new
+    contact), `updates_contact` (an existing contact's fields, null: keep), `adds_entry`
+    (a new campaign entry; `entry_no` numbers them 1.. in file order) and `updates_entry`
+    (variables merged into the contact's entries). The store reads the flagged rows
+    straight from the frame: nothing is copied to build one frame per statement."""
+
+    rows: pl.DataFrame
     campaign_id: int | None
     replace_pending: bool
     import_id: str
 
 
 _FIELDS_SQL = ", ".join(CONTACT_FIELDS)
+_ROWS = "import_rows"  # the name `rows` is registered under while the import is written
 
 
 def write_import(con: duckdb.DuckDBPyConnection, writes: StoreWrites, record: ImportRecord) -> None:
     """Contacts, campaign entries and the import record in ONE transaction."""
     now = utc_now()
+    _register(con, _ROWS, writes.rows)
     _run(con, "BEGIN TRANSACTION")
     try:
         if writes.replace_pending and writes.campaign_id is not None:
@@ -397,84 +409,62 @@ def write_import(con: duckdb.DuckDBPyConnection, writes: StoreWrites, record: Im
                 "WHERE campaign_id = ? AND status IN ('pending', 'skipped')",
                 [writes.campaign_id],
             )
-        _insert_contacts(con, writes.new_contacts, writes.import_id, now)
-        _update_contacts(con, writes.contact_updates, now)
+        _insert_contacts(con, writes.import_id, now)
+        _update_contacts(con, now)
         if writes.campaign_id is not None:
-            _insert_entries(con, writes.new_entries, writes.campaign_id, writes.import_id, now)
-            _merge_entry_variables(con, writes.entry_updates, writes.campaign_id)
+            _insert_entries(con, writes.campaign_id, writes.import_id, now)
+            _merge_entry_variables(con, writes.campaign_id)
         insert_import_record(con, record)
         _run(con, "COMMIT")
     except BaseException:
         _run(con, "ROLLBACK")
         raise
+    finally:
+        con.unregister(_ROWS)
 
 
-def _insert_contacts(
-    con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, import_id: str, now: datetime
-) -> None:
-    if frame.height == 0:
-        return
-    con.register("new_contacts", frame)
+def _insert_contacts(con: duckdb.DuckDBPyConnection, import_id: str, now: datetime) -> None:
     _run(
         con,
         f"INSERT INTO contacts (contact_id, {_FIELDS_SQL}, created_at, updated_at, import_id) "
-        f"SELECT contact_id, {_FIELDS_SQL}, $now, $now, $import_id FROM new_contacts",
+        f"SELECT contact_id, {_FIELDS_SQL}, $now, $now, $import_id FROM {_ROWS} WHERE creates",
         {"now": now, "import_id": import_id},
     )
-    con.unregister("new_contacts")
 
 
-def _update_contacts(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, now: datetime) -> None:
-    if frame.height == 0:
-        return
-    con.register("contact_updates", frame)
+def _update_contacts(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
     sets = ", ".join(f"{f} = coalesce(u.{f}, contacts.{f})" for f in CONTACT_FIELDS)
     _run(
         con,
-        f"UPDATE contacts SET {sets}, updated_at = $now FROM contact_updates u "
-        "WHERE contacts.contact_id = u.contact_id",
+        f"UPDATE contacts SET {sets}, updated_at = $now FROM {_ROWS} u "
+        "WHERE u.updates_contact AND contacts.contact_id = u.contact_id",
         {"now": now},
     )
-    con.unregister("contact_updates")
 
 
 def _insert_entries(
-    con: duckdb.DuckDBPyConnection,
-    frame: pl.DataFrame,
-    campaign_id: int,
-    import_id: str,
-    now: datetime,
+    con: duckdb.DuckDBPyConnection, campaign_id: int, import_id: str, now: datetime
 ) -> None:
-    if frame.height == 0:
-        return
-    con.register("new_entries", frame)
+    base = _run(con, "SELECT coalesce(max(entry_id), 0) FROM campaign_contacts")[0][0]
     _run(
         con,
         "INSERT INTO campaign_contacts "
         "(entry_id, campaign_id, contact_id, status, variables, import_id, created_at) "
-        "SELECT (SELECT coalesce(max(entry_id), 0) FROM campaign_contacts) "
-        "+ row_number() OVER (ORDER BY seq), "
-        "$campaign, contact_id, 'pending', variables, $import_id, $now FROM new_entries",
-        {"campaign": campaign_id, "import_id": import_id, "now": now},
+        "SELECT $base + entry_no, $campaign, contact_id, 'pending', variables, $import_id, "
+        f"$now FROM {_ROWS} WHERE adds_entry",
+        {"base": base, "campaign": campaign_id, "import_id": import_id, "now": now},
     )
-    con.unregister("new_entries")
 
 
-def _merge_entry_variables(
-    con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, campaign_id: int
-) -> None:
-    if frame.height == 0:
-        return
-    con.register("entry_updates", frame)
+def _merge_entry_variables(con: duckdb.DuckDBPyConnection, campaign_id: int) -> None:
     _run(
         con,
         "UPDATE campaign_contacts SET variables = "
         "json_merge_patch(coalesce(campaign_contacts.variables, '{}'), u.variables) "
-        "FROM entry_updates u WHERE campaign_contacts.contact_id = u.contact_id "
+        f"FROM {_ROWS} u WHERE u.updates_entry AND campaign_contacts.contact_id = u.contact_id "
         "AND campaign_contacts.campaign_id = $campaign",
         {"campaign": campaign_id},
     )
-    con.unregister("entry_updates")
 
 
 # --- history and export ------------------------------------------------------------------

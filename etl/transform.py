@@ -17,7 +17,6 @@ from etl.normalize import (
     MULTI_VALUE_SEPARATOR,
     full_name,
     json_object,
-    raw_json,
     split_values,
     trimmed,
 )
@@ -269,7 +268,6 @@ def _clean_columns(table: RawTable, plan: ColumnPlan, key: str, strict: bool) ->
         )
     variables = [(c.target or c.variable, trimmed(_cell(c))) for c in plan.variable_columns()]
     variables += _unused_candidates(plan, "phone_number") + _unused_candidates(plan, "email")
-    raw_columns = [(c.header, _cell(c)) for c in plan.columns if c.header]
     first, last = _field(plan, "first_name"), _field(plan, "last_name")
     return [
         pl.col(ROW),
@@ -284,5 +282,4 @@ def _clean_columns(table: RawTable, plan: ColumnPlan, key: str, strict: bool) ->
         pl.col("country"),
         pl.col("metadata"),
         json_object(variables).alias("variables"),
-        raw_json(raw_columns).alias("raw"),
     ]

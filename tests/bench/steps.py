@@ -119,7 +119,7 @@ def import_steps(path: Path, opts: ImportOptions, session: StoreSession) -> dict
 
     def reports() -> None:
         folder = report.report_folder(opts.report_dir, import_id)
-        report.write_rows(folder, report.rows_frame(decided))
+        report.write_rows(folder, report.rows_frame(decided), table)
         report.write_errors_csv(folder, table, decided)
         summary["duration_s"] = round(time.perf_counter() - clock, 4)
         report.write_summary(folder, summary)
