@@ -14,6 +14,7 @@ import polars as pl
 from etl import countries, emails, phones
 from etl.columns import Column, ColumnPlan, match_words
 from etl.extract import RawTable
+from etl.memo import OracleMemo
 from etl.normalize import split_values, trimmed
 
 SAMPLE = 1_000
@@ -88,7 +89,7 @@ def shape_shares(
 
 
 def accepted_share(
-    sample: pl.DataFrame, field_name: str, *, region: str, phone_check: str
+    sample: pl.DataFrame, field_name: str, *, region: str, phone_check: str, memo: OracleMemo
 ) -> float | None:
     """Share of sampled cells the import would accept (None when the sample is empty).
     Only distinct values are parsed; phones in the row's country when it resolves, else
@@ -96,7 +97,7 @@ def accepted_share(
     if sample.height == 0:
         return None
     if field_name == "email":
-        decided = emails.normalize_values(sample.select("value"))
+        decided = emails.normalize_values(sample.select("value"), memo)
         joined = sample.join(decided, on="value", how="left")
         return _cell_share(joined, pl.col("email").is_not_null())
     sample = sample.with_columns(pl.lit(None, dtype=pl.String).alias("country"))
@@ -107,7 +108,7 @@ def accepted_share(
             resolved.rename({"value": "country_value"}), on="country_value", how="left"
         )
     pairs = sample.with_columns(pl.coalesce("country", pl.lit(region)).alias("region"))
-    decided = phones.normalize_pairs(pairs.select("value", "region"), phone_check)
+    decided = phones.normalize_pairs(pairs.select("value", "region"), phone_check, memo)
     joined = pairs.join(decided, on=["value", "region"], how="left")
     return _cell_share(joined, pl.col("e164").is_not_null())
 
@@ -126,11 +127,16 @@ def open_columns(plan: ColumnPlan) -> list[Column]:
 
 
 def detect_content(
-    table: RawTable, plan: ColumnPlan, *, region: str, phone_check: str
+    table: RawTable,
+    plan: ColumnPlan,
+    *,
+    region: str,
+    phone_check: str,
+    memo: OracleMemo | None = None,
 ) -> ColumnPlan:
     """Phone and email candidates by content, for a field without any header candidate;
     LinkedIn profile URLs too when no header named them. Each decision is a warning."""
-    country = plan.field_column("country")
+    country, memo = plan.field_column("country"), memo or OracleMemo()
     for field_name in ("phone_number", "email", "linkedin_profile"):
         if field_name == "linkedin_profile":
             if plan.field_column(field_name) is not None:
@@ -143,7 +149,9 @@ def detect_content(
                 continue
             sample = sample_values(table.frame, column, country)
             share = (
-                accepted_share(sample, field_name, region=region, phone_check=phone_check)
+                accepted_share(
+                    sample, field_name, region=region, phone_check=phone_check, memo=memo
+                )
                 if field_name != "linkedin_profile"
                 else shapes[column.index]
             ) or 0.0

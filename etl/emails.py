@@ -13,6 +13,8 @@ from email_validator.rfc_constants import (
     EMAIL_MAX_LENGTH,
 )
 
+from etl.memo import OracleMemo
+
 # The fast path mirrors email-validator's (2.4) rules for plain ASCII input under the
 # library's default options; the rules are read below from the library itself where it
 # exposes them. Anything the fast path cannot prove goes to `oracle_email`.
@@ -149,11 +151,12 @@ def fast_email(address: pl.Expr) -> pl.Expr:
     return pl.when(valid).then(address)
 
 
-def normalize_values(values: pl.DataFrame) -> pl.DataFrame:
+def normalize_values(values: pl.DataFrame, memo: OracleMemo | None = None) -> pl.DataFrame:
     """Distinct `value` -> the same frame with `email` (null when invalid).
 
     Each distinct value is decided once, by exactly one of the two paths: the fast path
-    (expressions) or `oracle_email`, called only on the values `needs_oracle` selects.
+    (expressions) or `oracle_email`, called only on the values `needs_oracle` selects
+    (and not asked of `memo` before).
     """
     value = pl.col("value")
     distinct = (
@@ -171,7 +174,10 @@ def normalize_values(values: pl.DataFrame) -> pl.DataFrame:
     )
     undecided = distinct.filter(pl.col("undecided")).get_column("value")
     slow = pl.DataFrame(
-        {"value": undecided, "email": [oracle_email(v) for v in undecided]},
+        {
+            "value": undecided,
+            "email": (memo or OracleMemo()).answers(oracle_email, ((v,) for v in undecided)),
+        },
         schema={"value": pl.String, "email": pl.String},
     )
     return pl.concat([fast.collect(), slow])

@@ -10,6 +10,7 @@ from etl import detect, pipeline
 from etl.columns import ColumnPlan, canonical
 from etl.extract import RawTable
 from etl.mapping import load_mapping
+from etl.memo import OracleMemo
 from etl.normalize import trimmed
 from etl.options import ImportOptions
 from etl.store import StoreSession
@@ -73,13 +74,13 @@ def samples(table: RawTable, plan: ColumnPlan) -> dict[str, list[str]]:
 def valid_share(table: RawTable, plan: ColumnPlan, opts: ImportOptions) -> dict[str, float | None]:
     """Phone/email candidate header -> share of its non-empty cells (a sample of up to
     1,000) that hold an accepted value; None for a column without values."""
-    country = plan.field_column("country")
+    country, memo = plan.field_column("country"), OracleMemo()
     shares: dict[str, float | None] = {}
     for field_name in CANDIDATE_FIELDS:
         for column in plan.candidates(field_name):
             sample = detect.sample_values(table.frame, column, country)
             share = detect.accepted_share(
-                sample, field_name, region=opts.region, phone_check=opts.phone_check
+                sample, field_name, region=opts.region, phone_check=opts.phone_check, memo=memo
             )
             shares[column.header] = None if share is None else round(share, 4)
     return shares

@@ -44,6 +44,8 @@ from phonenumbers.phonenumberutil import (
     region_code_for_country_code,
 )
 
+from etl.memo import OracleMemo
+
 # Excel's scientific notation (`5.55123E+09`): the digits are already lost.
 SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 
@@ -545,11 +547,14 @@ def fast_path(distinct: pl.DataFrame) -> pl.DataFrame:
 # ---------------------------------------------------------------- entry point
 
 
-def normalize_pairs(pairs: pl.DataFrame, check: str) -> pl.DataFrame:
+def normalize_pairs(
+    pairs: pl.DataFrame, check: str, memo: OracleMemo | None = None
+) -> pl.DataFrame:
     """Distinct `value`, `region` pairs -> the same frame with `e164` (null when rejected).
 
     The fast path decides what it can prove; each remaining distinct pair is computed once
-    by the oracle. No pair is computed by both.
+    by the oracle. No pair is computed by both; `memo` keeps the
+    oracle's answers across calls.
     """
     distinct = pairs.select(
         pl.col("value").cast(pl.String), pl.col("region").cast(pl.String)
@@ -561,6 +566,7 @@ def normalize_pairs(pairs: pl.DataFrame, check: str) -> pl.DataFrame:
     else:  # is_valid_number is not modelled: everything goes to the oracle
         decided = distinct.clear().with_columns(pl.lit(None, dtype=pl.String).alias("e164"))
         rest = distinct
-    e164 = [oracle_e164(v, r, check) for v, r in rest.iter_rows()]
+    questions = [(value, region, check) for value, region in rest.iter_rows()]
+    e164 = (memo or OracleMemo()).answers(oracle_e164, questions)
     slow = rest.with_columns(pl.Series("e164", e164, dtype=pl.String))
     return pl.concat([decided, slow])

@@ -24,6 +24,7 @@ from etl.errors import (
     StoreBusy,
 )
 from etl.mapping import load_mapping
+from etl.memo import OracleMemo
 from etl.options import ImportOptions
 from etl.store import StoreSession
 
@@ -199,13 +200,22 @@ def resolve_and_normalize(
     """Steps 2-3, writing nothing: resolve the columns (header rules, then content), choose
     the key, normalize every row (fills `columns`, `resolution`, `warnings`, `key`)."""
     plan = columns.resolve(table.headers, mapping)
-    plan = detect.detect_content(table, plan, region=opts.region, phone_check=opts.phone_check)
+    memo = OracleMemo()  # detection's sample and the rows ask the oracles once per value
+    plan = detect.detect_content(
+        table, plan, region=opts.region, phone_check=opts.phone_check, memo=memo
+    )
     summary["columns"], summary["resolution"] = plan.summary_columns(), plan.resolution()
     summary["warnings"] = [*table.warnings, *plan.warnings]
     key = choose_key(plan, opts.key)
     summary["key"] = key
     clean = transform.normalize_rows(
-        table, plan, key, region=opts.region, phone_check=opts.phone_check, strict=opts.strict
+        table,
+        plan,
+        key,
+        region=opts.region,
+        phone_check=opts.phone_check,
+        strict=opts.strict,
+        memo=memo,
     )
     return plan, key, clean
 

@@ -13,6 +13,7 @@ import polars as pl
 from etl import countries, emails, metadata, phones
 from etl.columns import Column, ColumnPlan
 from etl.extract import EXTRA, ROW, RawTable
+from etl.memo import OracleMemo
 from etl.normalize import (
     MULTI_VALUE_SEPARATOR,
     full_name,
@@ -205,25 +206,75 @@ def _reason_lists(flags: list[tuple[str, pl.Expr]], malformed: pl.Expr) -> pl.Ex
     return pl.lit(pl.Series(lists, dtype=pl.List(pl.String))).gather(mask)
 
 
+# Rows normalized at a time. Every step is row-local; the intermediate frames of the phone
+# and email paths (a few hundred bytes a row) then exist for one slice, not the whole file.
+SLICE_ROWS = 500_000
+
+
 def normalize_rows(
-    table: RawTable, plan: ColumnPlan, key: str, *, region: str, phone_check: str, strict: bool
+    table: RawTable,
+    plan: ColumnPlan,
+    key: str,
+    *,
+    region: str,
+    phone_check: str,
+    strict: bool,
+    memo: OracleMemo | None = None,
 ) -> pl.DataFrame:
-    """The clean frame: one row per data row with fields, `key_value`, `reasons`, `rejected`."""
-    # The scan leaves the cells in many chunks. One chunk per column, once, in the table
-    # itself (same cells; the old chunks are freed): the clean columns then come out in one
-    # chunk too, and no later step copies the cells to line chunks up.
-    table.frame = table.frame.rechunk()
-    frame = table.frame
+    """The clean frame: one row per data row with fields, `key_value`, `reasons`, `rejected`.
+
+    Slice by slice (`SLICE_ROWS`): the clean slices are put end to end, not copied."""
+    frame, memo = table.frame, memo or OracleMemo()
+    return _end_to_end(
+        [
+            _normalize_slice(
+                frame.slice(offset, SLICE_ROWS),
+                plan,
+                key,
+                region=region,
+                phone_check=phone_check,
+                strict=strict,
+                memo=memo,
+            )
+            for offset in range(0, max(frame.height, 1), SLICE_ROWS)
+        ]
+    )
+
+
+def _end_to_end(slices: list[pl.DataFrame]) -> pl.DataFrame:
+    """The slices one after the other, in one chunk per column (later steps would otherwise
+    copy the whole frame to line chunks up, each time). Copied a column at a time, each
+    column's slices freed before the next is copied: the copy never holds the frame twice."""
+    columns = []
+    for name in slices[0].columns:
+        columns.append(pl.concat([part.get_column(name) for part in slices], rechunk=True))
+        slices = [part.drop(name) for part in slices]
+    return pl.DataFrame(columns)
+
+
+def _normalize_slice(
+    cells: pl.DataFrame,
+    plan: ColumnPlan,
+    key: str,
+    *,
+    region: str,
+    phone_check: str,
+    strict: bool,
+    memo: OracleMemo,
+) -> pl.DataFrame:
+    # The scan leaves the cells in many chunks. One chunk per column, once: the clean
+    # columns then come out in one chunk too, and no later step copies them to line up.
+    frame = cells.rechunk()
     phone_cols, email_cols = plan.candidates("phone_number"), plan.candidates("email")
     country = _countries(frame, plan, region)
 
     def decide_phones(long: pl.DataFrame) -> pl.DataFrame:
-        return phones.normalize_pairs(long.select("value", "region"), phone_check).rename(
+        return phones.normalize_pairs(long.select("value", "region"), phone_check, memo).rename(
             {"e164": "phone_number"}
         )
 
     def decide_emails(long: pl.DataFrame) -> pl.DataFrame:
-        return emails.normalize_values(long.select("value"))
+        return emails.normalize_values(long.select("value"), memo)
 
     phone = _decide_candidates(
         frame,
@@ -238,15 +289,15 @@ def normalize_rows(
     parts = [country.drop("region").rechunk(), phone.rechunk(), email.rechunk(), meta.rechunk()]
     joined = frame.hstack([s for part in parts for s in part.get_columns()])
     # Lazy: the engine evaluates the columns in parallel (an eager select runs them one by one).
-    clean = joined.lazy().select(_clean_columns(table, plan, key, strict)).collect()
-    del joined, parts, phone, email, meta, country
+    clean = joined.lazy().select(_clean_columns(plan, key, strict)).collect()
+    del joined, parts, phone, email, meta, country, frame
     # One chunk per column, once, now: the columns come out cut in different places, and every
     # later `with_columns`/`select` on the frame (dedupe, the report, the store writes) would
     # otherwise copy them to line the chunks up, each time.
     return clean.rechunk()
 
 
-def _clean_columns(table: RawTable, plan: ColumnPlan, key: str, strict: bool) -> list[pl.Expr]:
+def _clean_columns(plan: ColumnPlan, key: str, strict: bool) -> list[pl.Expr]:
     phone_cols, email_cols = plan.candidates("phone_number"), plan.candidates("email")
     phone_raw, email_raw = _first_raw(phone_cols), _first_raw(email_cols)
     phone_bad = phone_raw.is_not_null() & pl.col("phone_number").is_null()

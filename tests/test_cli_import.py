@@ -328,7 +328,7 @@ def test_failed_schema_check_is_an_internal_error_and_writes_nothing(
 ) -> None:
     from etl import phones
 
-    def broken(pairs: pl.DataFrame, check: str) -> pl.DataFrame:
+    def broken(pairs: pl.DataFrame, check: str, memo: object) -> pl.DataFrame:
         return (
             pairs.select("value", "region").unique().with_columns(pl.lit("not e164").alias("e164"))
         )
