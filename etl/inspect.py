@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from etl import detect, pipeline
+from etl import detect, pipeline, transform
 from etl.columns import ColumnPlan, canonical
 from etl.extract import RawTable
 from etl.mapping import load_mapping
@@ -28,7 +28,7 @@ def inspect_file(path: Path, opts: ImportOptions, session: StoreSession) -> dict
     mapping = load_mapping(opts.mapping)
     table = pipeline.read(path, opts, summary)
     plan, key, clean = pipeline.resolve_and_normalize(table, mapping, opts, summary)
-    pipeline.dry_run(clean, key, opts, session, summary)
+    pipeline.dry_run(clean, key, transform.CellFields(table, plan), opts, session, summary)
     return {
         "file_name": path.name,
         "encoding": table.encoding,

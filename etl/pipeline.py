@@ -113,22 +113,53 @@ def _message(summary: dict[str, Any]) -> str:
     )
 
 
-def _writes(decided: pl.DataFrame, opts: ImportOptions, import_id: str) -> store.StoreWrites:
-    """The decided rows' columns the store needs, and what each row writes (`StoreWrites`).
-    A select of existing columns plus four flags: the rows themselves are not copied."""
+def _writes(
+    decided: pl.DataFrame, fields: transform.CellFields, opts: ImportOptions, import_id: str
+) -> store.StoreWrites:
+    """What the decided rows write: for each kind of write, its rows as batches of up to
+    `SLICE_ROWS` rows, the fields from the cells computed batch by batch as they are read."""
     campaign = pl.lit(opts.campaign_id is not None)
     adds_entry = (pl.col("outcome") == "added") & campaign
     rows = decided.select(
         "contact_id",
-        *store.CONTACT_FIELDS,
-        "variables",
+        *report.JOB_FIELDS,
+        "phone_number_cand",
+        "email_cand",
         "creates",
         (pl.col("writes_fields") & pl.col("existing_id").is_not_null()).alias("updates_contact"),
         adds_entry.alias("adds_entry"),
         adds_entry.cast(pl.Int64).cum_sum().alias("entry_no"),
         ((pl.col("outcome") == "updated") & campaign).alias("updates_entry"),
     )
-    return store.StoreWrites(rows, opts.campaign_id, opts.replace_pending, import_id)
+    contact = ("contact_id", *store.CONTACT_FIELDS)
+    batches = functools.partial(_row_batches, rows, fields)
+    return store.StoreWrites(
+        new_contacts=batches("creates", contact),
+        contact_updates=batches("updates_contact", contact),
+        new_entries=batches("adds_entry", ("entry_no", "contact_id", "variables")),
+        entry_updates=batches("updates_entry", ("contact_id", "variables")),
+        campaign_id=opts.campaign_id,
+        replace_pending=opts.replace_pending,
+        import_id=import_id,
+    )
+
+
+def _row_batches(
+    rows: pl.DataFrame, fields: transform.CellFields, flag: str, names: tuple[str, ...]
+) -> store.RowBatches | None:
+    """The rows where `flag` holds, with the columns `names` (None when there are none)."""
+    if not rows.get_column(flag).any():
+        return None
+    computed = fields.exprs()
+    columns = [computed.get(name, pl.col(name)) for name in names]
+
+    def batch(offset: int) -> pl.DataFrame:
+        part = rows.slice(offset, transform.SLICE_ROWS)
+        return fields.beside(part, offset).filter(flag).select(columns).collect()
+
+    step = transform.SLICE_ROWS
+    empty = fields.beside(rows.clear()).select(columns).collect()
+    return store.RowBatches(empty, (batch(offset) for offset in range(0, rows.height, step)))
 
 
 def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
@@ -147,17 +178,19 @@ def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
         _check_arguments(opts, session, import_id)
         _check_report_dir(opts.report_dir, import_id)
         table = read(path, opts, summary)
-        _, key, clean = resolve_and_normalize(table, mapping, opts, summary)
+        plan, key, clean = resolve_and_normalize(table, mapping, opts, summary)
+        fields = transform.CellFields(table, plan)
         folder = report.report_folder(opts.report_dir, import_id)
         decided = _decide_and_write(
             clean,
             key,
+            fields,
             opts,
             session,
             summary,
             import_id,
             started,
-            write_reports=functools.partial(_write_reports, folder, table),
+            write_reports=functools.partial(_write_reports, folder, fields),
         )
     except EtlError as exc:
         if exc.step == "import_id":  # that id's report folder belongs to the other import
@@ -223,13 +256,14 @@ def resolve_and_normalize(
 def dry_run(
     clean: pl.DataFrame,
     key: str,
+    fields: transform.CellFields,
     opts: ImportOptions,
     session: StoreSession,
     summary: dict[str, Any],
 ) -> pl.DataFrame:
     """Steps 4-5 without writing: outcomes and counts against the store as it is (inspect)."""
     dry = replace(opts, dry_run=True)
-    return _decide_and_write(clean, key, dry, session, summary, summary["import_id"], None)
+    return _decide_and_write(clean, key, fields, dry, session, summary, summary["import_id"], None)
 
 
 def _check_report_dir(report_dir: Path, import_id: str) -> None:
@@ -258,6 +292,7 @@ def _check_arguments(opts: ImportOptions, session: StoreSession, import_id: str)
 def _decide_and_write(
     clean: pl.DataFrame,
     key: str,
+    fields: transform.CellFields,
     opts: ImportOptions,
     session: StoreSession,
     summary: dict[str, Any],
@@ -295,14 +330,15 @@ def _decide_and_write(
     summary["counts"] = counts
     summary["contacts"] = dedupe.contact_counts(decided)
     summary["imported_count"] = counts["added"] + counts["updated"]
-    summary["errors"] = report.first_errors(decided)
+    summary["errors"] = report.first_errors(decided, fields, key)
     summary["warnings"] += _row_warnings(decided)
     with ThreadPoolExecutor(max_workers=1) as pool:
         reports = pool.submit(write_reports, decided, rows) if write_reports else None
         try:
             if not opts.dry_run:
                 record = _import_record(summary, opts, started)
-                store.write_import(session.writer(), _writes(decided, opts, import_id), record)
+                writes = _writes(decided, fields, opts, import_id)
+                store.write_import(session.writer(), writes, record)
         finally:
             if reports is not None:
                 wait([reports])  # never leave a report half-written behind a store failure
@@ -315,10 +351,10 @@ def _decide_and_write(
 
 
 def _write_reports(
-    folder: Path, table: extract.RawTable, decided: pl.DataFrame, rows: pl.DataFrame
+    folder: Path, fields: transform.CellFields, decided: pl.DataFrame, rows: pl.DataFrame
 ) -> None:
-    report.write_rows(folder, rows, table)
-    report.write_errors_csv(folder, table, decided)
+    report.write_rows(folder, rows, fields)
+    report.write_errors_csv(folder, fields.table, decided)
 
 
 def _import_record(

@@ -10,12 +10,14 @@ from typing import Any
 
 import polars as pl
 
+from etl.columns import ColumnPlan
 from etl.extract import RawTable
 from etl.normalize import formula_escaped, raw_json
-from etl.transform import REPORT_FIELDS
+from etl.transform import REPORT_FIELDS, CellFields
 
 ROWS_COLUMNS = ("row", "outcome", "reasons", "contact_id", *REPORT_FIELDS, "variables", "raw")
 MAX_ERRORS_LISTED = 50
+JOB_FIELDS = ("phone_number", "email", "country", "metadata")  # decided by the job
 
 
 def report_folder(report_dir: Path, import_id: str) -> Path:
@@ -30,15 +32,16 @@ def write_summary(folder: Path, summary: dict[str, Any]) -> None:
 
 
 def rows_frame(decided: pl.DataFrame) -> pl.DataFrame:
-    """The report's rows: every input row with its outcome, reasons and normalized fields
-    (all of `ROWS_COLUMNS` but `raw`, which `write_rows` adds from the cells)."""
+    """The report's rows as decided: every input row with its outcome, reasons, contact and
+    the fields the job computed (`write_rows` adds the ones taken from the cells)."""
     return decided.select(
         pl.col("row").cast(pl.Int64),
-        pl.col("outcome"),
-        pl.col("reasons"),
+        "outcome",
+        "reasons",
         pl.col("contact_id").cast(pl.Int64),
-        *[pl.col(name) for name in REPORT_FIELDS],
-        pl.col("variables"),
+        *JOB_FIELDS,
+        "phone_number_cand",
+        "email_cand",
     )
 
 
@@ -48,21 +51,27 @@ def raw_cells(table: RawTable) -> pl.Expr:
     return raw_json(named).alias("raw")
 
 
-def write_rows(folder: Path, rows: pl.DataFrame, table: RawTable) -> None:
-    """rows.parquet: `rows` (in the table's row order) with `raw` built from the cells as the
-    file is written, slice by slice: the JSON of every row never sits in memory at once."""
-    raw = table.frame.lazy().select(raw_cells(table))
-    pl.concat([rows.lazy(), raw], how="horizontal").sink_parquet(
+def write_rows(folder: Path, rows: pl.DataFrame, fields: CellFields) -> None:
+    """rows.parquet: `rows` (in the table's row order) with the fields taken from the cells
+    and `raw` computed as the file is written, slice by slice (streamed: the JSON of every
+    row never sits in memory at once)."""
+    computed = {**fields.exprs(), "raw": raw_cells(fields.table)}
+    columns = [computed.get(name, pl.col(name)) for name in ROWS_COLUMNS]
+    fields.beside(rows).select(columns).sink_parquet(
         folder / "rows.parquet", compression="lz4", statistics=False
     )
 
 
-def first_errors(decided: pl.DataFrame) -> list[dict[str, Any]]:
+def first_errors(decided: pl.DataFrame, fields: CellFields, key: str) -> list[dict[str, Any]]:
     """SPEC `summary.errors`: the first 50 rejected rows with their raw key cell."""
     rejected = decided.filter(pl.col("outcome") == "rejected").head(MAX_ERRORS_LISTED)
+    rows = rejected.get_column("row")
+    cells = fields.table.frame.filter(pl.col("row").is_in(rows.implode()))
+    key_cells = cells.select("row", fields.key_cell(key).alias("value"))
+    listed = rejected.select("row", "reasons").join(key_cells, on="row", maintain_order="left")
     return [
         {"row": row, "reasons": list(reasons), "value": value if value is not None else ""}
-        for row, reasons, value in rejected.select("row", "reasons", "key_raw").iter_rows()
+        for row, reasons, value in listed.iter_rows()
     ]
 
 
@@ -100,10 +109,9 @@ def write_parsed_only(folder: Path, table: RawTable) -> None:
         pl.lit(None, dtype=pl.String).alias("outcome"),
         pl.lit([], dtype=pl.List(pl.String)).alias("reasons"),
         pl.lit(None, dtype=pl.Int64).alias("contact_id"),
-        *[pl.lit(None, dtype=pl.String).alias(name) for name in REPORT_FIELDS],
-        pl.lit("{}").alias("variables"),
+        *[pl.lit(None, dtype=pl.String).alias(name) for name in JOB_FIELDS],
     )
-    write_rows(folder, rows, table)
+    write_rows(folder, rows, CellFields(table, ColumnPlan([])))  # no plan: no cell fields
     nothing = pl.DataFrame(
         schema={"row": pl.Int64, "outcome": pl.String, "reasons": pl.List(pl.String)}
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -377,29 +377,37 @@ def record_failed_import(con: duckdb.DuckDBPyConnection, record: ImportRecord) -
 
 
 @dataclass(frozen=True)
+class RowBatches:
+    """The rows one statement writes, produced a batch at a time as the store reads them
+    (a stream: the whole set is never held). `empty` has their columns and types."""
+
+    empty: pl.DataFrame
+    batches: Iterable[pl.DataFrame]
+
+
+@dataclass(frozen=True)
 class StoreWrites:
-    """What one import writes: the decided rows (from `dedupe.decide`), flagged.
+    """What one import writes (None: nothing of that kind).
 
-    `rows` holds contact_id, CONTACT_FIELDS, variables and four flags: `creates` (a new
-    contact), `updates_contact` (an existing contact's fields, null: keep), `adds_entry`
-    (a new campaign entry; `entry_no` numbers them 1.. in file order) and `updates_entry`
-    (variables merged into the contact's entries). The store reads the flagged rows
-    straight from the frame: nothing is copied to build one frame per statement."""
+    new_contacts and contact_updates: contact_id + CONTACT_FIELDS (in an update, null keeps
+    the stored value); new_entries: entry_no (1.. in file order), contact_id, variables;
+    entry_updates: contact_id, variables (merged into the contact's entries)."""
 
-    rows: pl.DataFrame
+    new_contacts: RowBatches | None
+    contact_updates: RowBatches | None
+    new_entries: RowBatches | None
+    entry_updates: RowBatches | None
     campaign_id: int | None
     replace_pending: bool
     import_id: str
 
 
 _FIELDS_SQL = ", ".join(CONTACT_FIELDS)
-_ROWS = "import_rows"  # the name `rows` is registered under while the import is written
 
 
 def write_import(con: duckdb.DuckDBPyConnection, writes: StoreWrites, record: ImportRecord) -> None:
     """Contacts, campaign entries and the import record in ONE transaction."""
     now = utc_now()
-    _register(con, _ROWS, writes.rows)
     _run(con, "BEGIN TRANSACTION")
     try:
         if writes.replace_pending and writes.campaign_id is not None:
@@ -409,59 +417,98 @@ def write_import(con: duckdb.DuckDBPyConnection, writes: StoreWrites, record: Im
                 "WHERE campaign_id = ? AND status IN ('pending', 'skipped')",
                 [writes.campaign_id],
             )
-        _insert_contacts(con, writes.import_id, now)
-        _update_contacts(con, now)
+        _insert_contacts(con, writes.new_contacts, writes.import_id, now)
+        _update_contacts(con, writes.contact_updates, now)
         if writes.campaign_id is not None:
-            _insert_entries(con, writes.campaign_id, writes.import_id, now)
-            _merge_entry_variables(con, writes.campaign_id)
+            _insert_entries(con, writes.new_entries, writes.campaign_id, writes.import_id, now)
+            _merge_entry_variables(con, writes.entry_updates, writes.campaign_id)
         insert_import_record(con, record)
         _run(con, "COMMIT")
     except BaseException:
         _run(con, "ROLLBACK")
         raise
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    rows: RowBatches | None,
+    sql: str,
+    params: dict[str, Any],
+) -> None:
+    """Run `sql` reading `rows` as the view `u`, streamed batch by batch (Arrow with Polars'
+    string views, read by DuckDB without a copy); nothing to do when there are no rows."""
+    if rows is None:
+        return
+    import pyarrow as pa
+
+    newest = pl.CompatLevel.newest()
+    schema = rows.empty.to_arrow(compat_level=newest).schema
+    stream = pa.RecordBatchReader.from_batches(
+        schema,
+        (b for part in rows.batches for b in part.to_arrow(compat_level=newest).to_batches()),
+    )
+    con.register("u", stream)
+    try:
+        _run(con, sql, params)
     finally:
-        con.unregister(_ROWS)
+        con.unregister("u")
 
 
-def _insert_contacts(con: duckdb.DuckDBPyConnection, import_id: str, now: datetime) -> None:
-    _run(
+def _insert_contacts(
+    con: duckdb.DuckDBPyConnection, rows: RowBatches | None, import_id: str, now: datetime
+) -> None:
+    _write(
         con,
+        rows,
         f"INSERT INTO contacts (contact_id, {_FIELDS_SQL}, created_at, updated_at, import_id) "
-        f"SELECT contact_id, {_FIELDS_SQL}, $now, $now, $import_id FROM {_ROWS} WHERE creates",
+        f"SELECT contact_id, {_FIELDS_SQL}, $now, $now, $import_id FROM u",
         {"now": now, "import_id": import_id},
     )
 
 
-def _update_contacts(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
+def _update_contacts(
+    con: duckdb.DuckDBPyConnection, rows: RowBatches | None, now: datetime
+) -> None:
     sets = ", ".join(f"{f} = coalesce(u.{f}, contacts.{f})" for f in CONTACT_FIELDS)
-    _run(
+    _write(
         con,
-        f"UPDATE contacts SET {sets}, updated_at = $now FROM {_ROWS} u "
-        "WHERE u.updates_contact AND contacts.contact_id = u.contact_id",
+        rows,
+        f"UPDATE contacts SET {sets}, updated_at = $now FROM u "
+        "WHERE contacts.contact_id = u.contact_id",
         {"now": now},
     )
 
 
 def _insert_entries(
-    con: duckdb.DuckDBPyConnection, campaign_id: int, import_id: str, now: datetime
+    con: duckdb.DuckDBPyConnection,
+    rows: RowBatches | None,
+    campaign_id: int,
+    import_id: str,
+    now: datetime,
 ) -> None:
+    if rows is None:
+        return
     base = _run(con, "SELECT coalesce(max(entry_id), 0) FROM campaign_contacts")[0][0]
-    _run(
+    _write(
         con,
+        rows,
         "INSERT INTO campaign_contacts "
         "(entry_id, campaign_id, contact_id, status, variables, import_id, created_at) "
         "SELECT $base + entry_no, $campaign, contact_id, 'pending', variables, $import_id, "
-        f"$now FROM {_ROWS} WHERE adds_entry",
+        "$now FROM u",
         {"base": base, "campaign": campaign_id, "import_id": import_id, "now": now},
     )
 
 
-def _merge_entry_variables(con: duckdb.DuckDBPyConnection, campaign_id: int) -> None:
-    _run(
+def _merge_entry_variables(
+    con: duckdb.DuckDBPyConnection, rows: RowBatches | None, campaign_id: int
+) -> None:
+    _write(
         con,
+        rows,
         "UPDATE campaign_contacts SET variables = "
         "json_merge_patch(coalesce(campaign_contacts.variables, '{}'), u.variables) "
-        f"FROM {_ROWS} u WHERE u.updates_entry AND campaign_contacts.contact_id = u.contact_id "
+        "FROM u WHERE campaign_contacts.contact_id = u.contact_id "
         "AND campaign_contacts.campaign_id = $campaign",
         {"campaign": campaign_id},
     )

@@ -7,6 +7,7 @@ distinct values of a column, never the rows.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -317,20 +318,50 @@ def _clean_columns(plan: ColumnPlan, key: str, strict: bool) -> list[pl.Expr]:
         rejected = rejected | pl.any_horizontal(
             [cond.fill_null(False) for _, cond in field_invalid]
         )
-    variables = [(c.target or c.variable, trimmed(_cell(c))) for c in plan.variable_columns()]
-    variables += _unused_candidates(plan, "phone_number") + _unused_candidates(plan, "email")
-    first, last = _field(plan, "first_name"), _field(plan, "last_name")
     return [
         pl.col(ROW),
         key_value.alias("key_value"),
-        key_raw.alias("key_raw"),
         rejected.alias("rejected"),
         row_reasons.alias("reasons"),
         pl.col("phone_number"),
         pl.col("email"),
-        full_name(_field(plan, "name"), first, last).alias("name"),
-        *[_field(plan, name).alias(name) for name in TEXT_FIELDS],
         pl.col("country"),
         pl.col("metadata"),
-        json_object(variables).alias("variables"),
+        pl.col("phone_number_cand"),
+        pl.col("email_cand"),
     ]
+
+
+@dataclass(frozen=True)
+class CellFields:
+    """The fields read straight from the cells: `name`, the text fields and `variables`.
+
+    The clean frame does not hold them: they are computed where they are written (the
+    store, the report), beside the clean rows, a slice at a time. Held for a whole 5M-row
+    file they would take a gigabyte; recomputing them is a few trims and one JSON pass.
+    """
+
+    table: RawTable
+    plan: ColumnPlan
+
+    def beside(self, rows: pl.DataFrame, offset: int = 0) -> pl.LazyFrame:
+        """`rows` (clean rows from `offset` on, in file order) with the cells of the same rows."""
+        names = [RawTable.cell(i) for i in range(len(self.table.headers))]
+        cells = self.table.frame.slice(offset, rows.height).select(names)
+        return rows.hstack(cells.get_columns()).lazy()  # side by side: nothing is copied
+
+    def exprs(self) -> dict[str, pl.Expr]:
+        """Field name -> its expression over `beside` (which needs the `*_cand` columns)."""
+        plan = self.plan
+        variables = [(c.target or c.variable, trimmed(_cell(c))) for c in plan.variable_columns()]
+        variables += _unused_candidates(plan, "phone_number") + _unused_candidates(plan, "email")
+        first, last = _field(plan, "first_name"), _field(plan, "last_name")
+        return {
+            "name": full_name(_field(plan, "name"), first, last).alias("name"),
+            **{name: _field(plan, name).alias(name) for name in TEXT_FIELDS},
+            "variables": json_object(variables).alias("variables"),
+        }
+
+    def key_cell(self, key: str) -> pl.Expr:
+        """The raw cell of the row's key (its first non-empty candidate), over the cells."""
+        return _first_raw(self.plan.candidates("phone_number" if key == "phone" else "email"))

@@ -75,6 +75,7 @@ def import_steps(path: Path, opts: ImportOptions, session: StoreSession) -> dict
         return table, plan, pipeline.choose_key(plan, opts.key)
 
     table, plan, key = timer("read", read)
+    fields = transform.CellFields(table, plan)
     summary.update(file_sha256=table.file_sha256, total_rows=table.total_rows, key=key)
     clean = timer(
         "normalize",
@@ -103,7 +104,7 @@ def import_steps(path: Path, opts: ImportOptions, session: StoreSession) -> dict
         summary["counts"] = counts
         summary["contacts"] = dedupe.contact_counts(decided)
         summary["imported_count"] = counts["added"] + counts["updated"]
-        summary["errors"] = report.first_errors(decided)
+        summary["errors"] = report.first_errors(decided, fields, key)
         summary["warnings"] += pipeline._row_warnings(decided)
         return decided
 
@@ -112,14 +113,15 @@ def import_steps(path: Path, opts: ImportOptions, session: StoreSession) -> dict
 
     def write_store() -> None:
         record = pipeline._import_record(summary, opts, started)
-        store.write_import(session.writer(), pipeline._writes(decided, opts, import_id), record)
+        writes = pipeline._writes(decided, fields, opts, import_id)
+        store.write_import(session.writer(), writes, record)
         summary["total_contacts"] = pipeline._total_contacts(session, opts, summary["counts"])
 
     timer("write_store", write_store)
 
     def reports() -> None:
         folder = report.report_folder(opts.report_dir, import_id)
-        report.write_rows(folder, report.rows_frame(decided), table)
+        report.write_rows(folder, report.rows_frame(decided), fields)
         report.write_errors_csv(folder, table, decided)
         summary["duration_s"] = round(time.perf_counter() - clock, 4)
         report.write_summary(folder, summary)
