@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -113,53 +112,17 @@ def _message(summary: dict[str, Any]) -> str:
     )
 
 
-def _writes(
-    decided: pl.DataFrame, fields: transform.CellFields, opts: ImportOptions, import_id: str
-) -> store.StoreWrites:
-    """What the decided rows write: for each kind of write, its rows as batches of up to
-    `SLICE_ROWS` rows, the fields from the cells computed batch by batch as they are read."""
+def _write_flags(decided: pl.DataFrame, opts: ImportOptions) -> pl.DataFrame:
+    """What each decided row writes to the store (`store.WRITE_FLAGS`)."""
     campaign = pl.lit(opts.campaign_id is not None)
     adds_entry = (pl.col("outcome") == "added") & campaign
-    rows = decided.select(
-        "contact_id",
-        *report.JOB_FIELDS,
-        "phone_number_cand",
-        "email_cand",
+    return decided.select(
         "creates",
         (pl.col("writes_fields") & pl.col("existing_id").is_not_null()).alias("updates_contact"),
         adds_entry.alias("adds_entry"),
         adds_entry.cast(pl.Int64).cum_sum().alias("entry_no"),
         ((pl.col("outcome") == "updated") & campaign).alias("updates_entry"),
     )
-    contact = ("contact_id", *store.CONTACT_FIELDS)
-    batches = functools.partial(_row_batches, rows, fields)
-    return store.StoreWrites(
-        new_contacts=batches("creates", contact),
-        contact_updates=batches("updates_contact", contact),
-        new_entries=batches("adds_entry", ("entry_no", "contact_id", "variables")),
-        entry_updates=batches("updates_entry", ("contact_id", "variables")),
-        campaign_id=opts.campaign_id,
-        replace_pending=opts.replace_pending,
-        import_id=import_id,
-    )
-
-
-def _row_batches(
-    rows: pl.DataFrame, fields: transform.CellFields, flag: str, names: tuple[str, ...]
-) -> store.RowBatches | None:
-    """The rows where `flag` holds, with the columns `names` (None when there are none)."""
-    if not rows.get_column(flag).any():
-        return None
-    computed = fields.exprs()
-    columns = [computed.get(name, pl.col(name)) for name in names]
-
-    def batch(offset: int) -> pl.DataFrame:
-        part = rows.slice(offset, transform.SLICE_ROWS)
-        return fields.beside(part, offset).filter(flag).select(columns).collect()
-
-    step = transform.SLICE_ROWS
-    empty = fields.beside(rows.clear()).select(columns).collect()
-    return store.RowBatches(empty, (batch(offset) for offset in range(0, rows.height, step)))
 
 
 def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
@@ -190,7 +153,7 @@ def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
             summary,
             import_id,
             started,
-            write_reports=functools.partial(_write_reports, folder, fields),
+            folder=folder,
         )
     except EtlError as exc:
         if exc.step == "import_id":  # that id's report folder belongs to the other import
@@ -253,6 +216,10 @@ def resolve_and_normalize(
     return plan, key, clean
 
 
+# The columns of the written slices: the report's (but `raw`) and what the store needs.
+OUTPUT_COLUMNS = (*report.ROWS_COLUMNS[:-1], *store.WRITE_FLAGS)
+
+
 def dry_run(
     clean: pl.DataFrame,
     key: str,
@@ -298,10 +265,12 @@ def _decide_and_write(
     summary: dict[str, Any],
     import_id: str,
     started: Any,
-    write_reports: Callable[[pl.DataFrame, pl.DataFrame], None] | None = None,
+    folder: Path | None = None,
 ) -> pl.DataFrame:
-    """Steps 4-6: compare with the store, check, write the store (and the reports, in a
-    second thread: DuckDB and Polars both release the GIL, so they overlap)."""
+    """Steps 4-6: compare with the store, check, write the store and the reports (in
+    `folder`; none without). The rows are written a slice at a time: each slice's fields
+    are computed once, then the store takes the slice while a second thread writes it to
+    the report (DuckDB and Polars both release the GIL, so they overlap)."""
     con = session.reader()
     matches = (
         dedupe.StoreMatches.empty()
@@ -332,29 +301,39 @@ def _decide_and_write(
     summary["imported_count"] = counts["added"] + counts["updated"]
     summary["errors"] = report.first_errors(decided, fields, key)
     summary["warnings"] += _row_warnings(decided)
+    flags = _write_flags(decided, opts)
+    slices = fields.slices(rows.hstack(flags.get_columns()), OUTPUT_COLUMNS)
+    writer = report.RowsWriter(folder, fields.table) if folder is not None else None
     with ThreadPoolExecutor(max_workers=1) as pool:
-        reports = pool.submit(write_reports, decided, rows) if write_reports else None
+        reports: list[Future[None]] = []
+        if folder is not None:
+            reports.append(pool.submit(report.write_errors_csv, folder, fields.table, decided))
+
+        def reported(offset: int, part: pl.DataFrame) -> pl.DataFrame:
+            if writer is not None:
+                reports.append(pool.submit(writer.write, offset, part))
+            return part
+
+        batches = (reported(offset, part) for offset, part in slices)
         try:
-            if not opts.dry_run:
+            if opts.dry_run:
+                deque(batches, maxlen=0)
+            else:
                 record = _import_record(summary, opts, started)
-                writes = _writes(decided, fields, opts, import_id)
+                writes = store.StoreWrites(
+                    batches, opts.campaign_id, opts.replace_pending, import_id
+                )
                 store.write_import(session.writer(), writes, record)
         finally:
-            if reports is not None:
-                wait([reports])  # never leave a report half-written behind a store failure
-    if reports is not None:
-        reports.result()
+            wait(reports)  # never leave a report half-written behind a store failure
+            if writer is not None:
+                writer.close()
+    for done in reports:
+        done.result()
     summary["total_contacts"] = _total_contacts(session, opts, counts)
     summary["success"] = True
     summary["message"] = _message(summary)
     return decided
-
-
-def _write_reports(
-    folder: Path, fields: transform.CellFields, decided: pl.DataFrame, rows: pl.DataFrame
-) -> None:
-    report.write_rows(folder, rows, fields)
-    report.write_errors_csv(folder, fields.table, decided)
 
 
 def _import_record(

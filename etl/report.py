@@ -51,15 +51,34 @@ def raw_cells(table: RawTable) -> pl.Expr:
     return raw_json(named).alias("raw")
 
 
-def write_rows(folder: Path, rows: pl.DataFrame, fields: CellFields) -> None:
-    """rows.parquet: `rows` (in the table's row order) with the fields taken from the cells
-    and `raw` computed as the file is written, slice by slice (streamed: the JSON of every
-    row never sits in memory at once)."""
-    computed = {**fields.exprs(), "raw": raw_cells(fields.table)}
-    columns = [computed.get(name, pl.col(name)) for name in ROWS_COLUMNS]
-    fields.beside(rows).select(columns).sink_parquet(
-        folder / "rows.parquet", compression="lz4", statistics=False
-    )
+class RowsWriter:
+    """rows.parquet, written a slice of rows at a time (a row group each): the slice's
+    columns as given, `raw` made from the slice's cells as it is written. The JSON of every
+    row of a big file never sits in memory at once."""
+
+    def __init__(self, folder: Path, table: RawTable) -> None:
+        self.path = folder / "rows.parquet"
+        self.table = table
+        self._writer: Any = None
+
+    def write(self, offset: int, rows: pl.DataFrame) -> None:
+        """`rows`: ROWS_COLUMNS but `raw`, for the table's rows from `offset` on."""
+        import pyarrow.parquet as pq
+
+        cells = self.table.frame.slice(offset, rows.height)
+        raw = cells.select(raw_cells(self.table)).to_series()
+        part = rows.select(ROWS_COLUMNS[:-1]).hstack([raw])
+        arrow = part.to_arrow(compat_level=pl.CompatLevel.newest())
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(
+                self.path, arrow.schema, compression="lz4", write_statistics=False
+            )
+        self._writer.write_table(arrow)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
 
 def first_errors(decided: pl.DataFrame, fields: CellFields, key: str) -> list[dict[str, Any]]:
@@ -111,7 +130,13 @@ def write_parsed_only(folder: Path, table: RawTable) -> None:
         pl.lit(None, dtype=pl.Int64).alias("contact_id"),
         *[pl.lit(None, dtype=pl.String).alias(name) for name in JOB_FIELDS],
     )
-    write_rows(folder, rows, CellFields(table, ColumnPlan([])))  # no plan: no cell fields
+    fields = CellFields(table, ColumnPlan([]))  # no plan: the cell fields are empty
+    writer = RowsWriter(folder, table)
+    try:
+        for offset, part in fields.slices(rows, ROWS_COLUMNS[:-1]):
+            writer.write(offset, part)
+    finally:
+        writer.close()
     nothing = pl.DataFrame(
         schema={"row": pl.Int64, "outcome": pl.String, "reasons": pl.List(pl.String)}
     )

@@ -377,32 +377,23 @@ def record_failed_import(con: duckdb.DuckDBPyConnection, record: ImportRecord) -
 
 
 @dataclass(frozen=True)
-class RowBatches:
-    """The rows one statement writes, produced a batch at a time as the store reads them
-    (a stream: the whole set is never held). `empty` has their columns and types."""
-
-    empty: pl.DataFrame
-    batches: Iterable[pl.DataFrame]
-
-
-@dataclass(frozen=True)
 class StoreWrites:
-    """What one import writes (None: nothing of that kind).
+    """What one import writes: its decided rows, in batches (in file order).
 
-    new_contacts and contact_updates: contact_id + CONTACT_FIELDS (in an update, null keeps
-    the stored value); new_entries: entry_no (1.. in file order), contact_id, variables;
-    entry_updates: contact_id, variables (merged into the contact's entries)."""
+    Each batch holds contact_id, CONTACT_FIELDS, variables and the `WRITE_FLAGS`: `creates`
+    (a new contact), `updates_contact` (an existing contact's fields, null: keep),
+    `adds_entry` (a new campaign entry; `entry_no` numbers them 1.. in file order across
+    batches) and `updates_entry` (variables merged into the contact's entries). The store
+    reads each batch in place, each statement taking the rows of its flag."""
 
-    new_contacts: RowBatches | None
-    contact_updates: RowBatches | None
-    new_entries: RowBatches | None
-    entry_updates: RowBatches | None
+    batches: Iterable[pl.DataFrame]
     campaign_id: int | None
     replace_pending: bool
     import_id: str
 
 
 _FIELDS_SQL = ", ".join(CONTACT_FIELDS)
+WRITE_FLAGS = ("creates", "updates_contact", "adds_entry", "entry_no", "updates_entry")
 
 
 def write_import(con: duckdb.DuckDBPyConnection, writes: StoreWrites, record: ImportRecord) -> None:
@@ -417,11 +408,9 @@ def write_import(con: duckdb.DuckDBPyConnection, writes: StoreWrites, record: Im
                 "WHERE campaign_id = ? AND status IN ('pending', 'skipped')",
                 [writes.campaign_id],
             )
-        _insert_contacts(con, writes.new_contacts, writes.import_id, now)
-        _update_contacts(con, writes.contact_updates, now)
-        if writes.campaign_id is not None:
-            _insert_entries(con, writes.new_entries, writes.campaign_id, writes.import_id, now)
-            _merge_entry_variables(con, writes.entry_updates, writes.campaign_id)
+        last_entry = _run(con, "SELECT coalesce(max(entry_id), 0) FROM campaign_contacts")[0][0]
+        for batch in writes.batches:
+            _write_batch(con, batch, writes, last_entry, now)
         insert_import_record(con, record)
         _run(con, "COMMIT")
     except BaseException:
@@ -429,86 +418,70 @@ def write_import(con: duckdb.DuckDBPyConnection, writes: StoreWrites, record: Im
         raise
 
 
-def _write(
+def _write_batch(
     con: duckdb.DuckDBPyConnection,
-    rows: RowBatches | None,
-    sql: str,
-    params: dict[str, Any],
+    batch: pl.DataFrame,
+    writes: StoreWrites,
+    last_entry: int,
+    now: datetime,
 ) -> None:
-    """Run `sql` reading `rows` as the view `u`, streamed batch by batch (Arrow with Polars'
-    string views, read by DuckDB without a copy); nothing to do when there are no rows."""
-    if rows is None:
-        return
-    import pyarrow as pa
-
-    newest = pl.CompatLevel.newest()
-    schema = rows.empty.to_arrow(compat_level=newest).schema
-    stream = pa.RecordBatchReader.from_batches(
-        schema,
-        (b for part in rows.batches for b in part.to_arrow(compat_level=newest).to_batches()),
-    )
-    con.register("u", stream)
+    """The statements of one batch; a statement none of the batch's rows needs is not run
+    (an UPDATE ... FROM would still scan the table)."""
+    flags = ("creates", "updates_contact", "adds_entry", "updates_entry")
+    present = batch.select(pl.col(flags).any()).row(0, named=True)
+    campaign = writes.campaign_id
+    _register(con, "u", batch)
     try:
-        _run(con, sql, params)
+        if present["creates"]:
+            _insert_contacts(con, writes.import_id, now)
+        if present["updates_contact"]:
+            _update_contacts(con, now)
+        if campaign is not None and present["adds_entry"]:
+            _insert_entries(con, campaign, last_entry, writes.import_id, now)
+        if campaign is not None and present["updates_entry"]:
+            _merge_entry_variables(con, campaign)
     finally:
         con.unregister("u")
 
 
-def _insert_contacts(
-    con: duckdb.DuckDBPyConnection, rows: RowBatches | None, import_id: str, now: datetime
-) -> None:
-    _write(
+def _insert_contacts(con: duckdb.DuckDBPyConnection, import_id: str, now: datetime) -> None:
+    _run(
         con,
-        rows,
         f"INSERT INTO contacts (contact_id, {_FIELDS_SQL}, created_at, updated_at, import_id) "
-        f"SELECT contact_id, {_FIELDS_SQL}, $now, $now, $import_id FROM u",
+        f"SELECT contact_id, {_FIELDS_SQL}, $now, $now, $import_id FROM u WHERE creates",
         {"now": now, "import_id": import_id},
     )
 
 
-def _update_contacts(
-    con: duckdb.DuckDBPyConnection, rows: RowBatches | None, now: datetime
-) -> None:
+def _update_contacts(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
     sets = ", ".join(f"{f} = coalesce(u.{f}, contacts.{f})" for f in CONTACT_FIELDS)
-    _write(
+    _run(
         con,
-        rows,
         f"UPDATE contacts SET {sets}, updated_at = $now FROM u "
-        "WHERE contacts.contact_id = u.contact_id",
+        "WHERE u.updates_contact AND contacts.contact_id = u.contact_id",
         {"now": now},
     )
 
 
 def _insert_entries(
-    con: duckdb.DuckDBPyConnection,
-    rows: RowBatches | None,
-    campaign_id: int,
-    import_id: str,
-    now: datetime,
+    con: duckdb.DuckDBPyConnection, campaign_id: int, base: int, import_id: str, now: datetime
 ) -> None:
-    if rows is None:
-        return
-    base = _run(con, "SELECT coalesce(max(entry_id), 0) FROM campaign_contacts")[0][0]
-    _write(
+    _run(
         con,
-        rows,
         "INSERT INTO campaign_contacts "
         "(entry_id, campaign_id, contact_id, status, variables, import_id, created_at) "
         "SELECT $base + entry_no, $campaign, contact_id, 'pending', variables, $import_id, "
-        "$now FROM u",
+        "$now FROM u WHERE adds_entry",
         {"base": base, "campaign": campaign_id, "import_id": import_id, "now": now},
     )
 
 
-def _merge_entry_variables(
-    con: duckdb.DuckDBPyConnection, rows: RowBatches | None, campaign_id: int
-) -> None:
-    _write(
+def _merge_entry_variables(con: duckdb.DuckDBPyConnection, campaign_id: int) -> None:
+    _run(
         con,
-        rows,
         "UPDATE campaign_contacts SET variables = "
         "json_merge_patch(coalesce(campaign_contacts.variables, '{}'), u.variables) "
-        "FROM u WHERE campaign_contacts.contact_id = u.contact_id "
+        "FROM u WHERE u.updates_entry AND campaign_contacts.contact_id = u.contact_id "
         "AND campaign_contacts.campaign_id = $campaign",
         {"campaign": campaign_id},
     )

@@ -6,7 +6,7 @@ distinct values of a column, never the rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import polars as pl
@@ -349,6 +349,18 @@ class CellFields:
         names = [RawTable.cell(i) for i in range(len(self.table.headers))]
         cells = self.table.frame.slice(offset, rows.height).select(names)
         return rows.hstack(cells.get_columns()).lazy()  # side by side: nothing is copied
+
+    def slices(
+        self, rows: pl.DataFrame, names: tuple[str, ...]
+    ) -> Iterator[tuple[int, pl.DataFrame]]:
+        """(offset, the columns `names` of `rows` from offset on), `SLICE_ROWS` rows at a
+        time (at least one slice, maybe empty): the cell fields among `names` computed
+        from the slice's cells, the others taken from `rows`."""
+        computed = self.exprs()
+        columns = [computed.get(name, pl.col(name)) for name in names]
+        for offset in range(0, max(rows.height, 1), SLICE_ROWS):
+            part = rows.slice(offset, SLICE_ROWS)
+            yield offset, self.beside(part, offset).select(columns).collect()
 
     def exprs(self) -> dict[str, pl.Expr]:
         """Field name -> its expression over `beside` (which needs the `*_cand` columns)."""

@@ -40,12 +40,21 @@ def import_records(cli: Cli) -> list[tuple[Any, ...]]:
 
 
 def seeded(cli: Cli, tmp_path: Path) -> int:
-    """A campaign with two pending entries, one of them to be updated by the next file."""
+    """A campaign with a pending entry (replaced by the next file) and a completed one (its
+    variables merged by the next file)."""
     campaign = cli.campaign("Faults")
     seed = write_csv(
         tmp_path, "phone,name,slot\n5550000001,Old One,a\n5550000002,Old Two,b\n", "seed.csv"
     )
     assert cli.run_import(str(seed), "--campaign", str(campaign)).exit_code == 0
+    con = duckdb.connect(str(cli.db))
+    try:
+        con.execute(
+            "UPDATE campaign_contacts SET status = 'completed' WHERE contact_id = "
+            "(SELECT contact_id FROM contacts WHERE phone_number = '+15550000002')"
+        ).fetchall()
+    finally:
+        con.close()
     return campaign
 
 
@@ -90,10 +99,11 @@ def test_failure_inside_write_rolls_everything_back(
         raise RuntimeError(f"injected failure in {target}")
 
     monkeypatch.setattr(store, target, failing)
-    # existing contacts (updated, entries merged), new ones (inserted), pending ones replaced
+    # existing contacts (updated, a completed entry merged), new ones, pending ones replaced
     path = write_csv(
         tmp_path,
-        "phone,name,slot\n5550000001,New One,c\n5550000003,Three,d\n5550000004,Four,e\n",
+        "phone,name,slot\n5550000001,New One,c\n5550000003,Three,d\n5550000004,Four,e\n"
+        "5550000002,Two,f\n",
     )
     args = ["--campaign", str(campaign), "--on-duplicate", "update", "--replace-pending"]
     result = cli.run_import(str(path), "--json", *args)
@@ -106,7 +116,7 @@ def test_failure_inside_write_rolls_everything_back(
     assert summary["success"] is False
     assert summary["error"]["code"] == "IMPORT_FAILED"
     assert set(summary["counts"].values()) == {0}
-    assert cli.rows(summary).height == 3  # the file was parsed: its rows are reported
+    assert cli.rows(summary).height == 4  # the file was parsed: its rows are reported
     assert cli.report_file(summary, "errors.csv").read_text() == "phone,name,slot,errors\n"
     assert tables(cli) == before
     records = import_records(cli)
@@ -116,7 +126,8 @@ def test_failure_inside_write_rolls_everything_back(
     monkeypatch.undo()  # the same file imports fine afterwards
     again = cli.run_import(str(path), "--json", *args)
     assert again.exit_code == 0, again.output
-    assert cli.summary(again)["counts"]["added"] == 3  # pending entries were replaced
+    counts = cli.summary(again)["counts"]
+    assert (counts["added"], counts["updated"]) == (3, 1)  # the pending entry was replaced
     assert cli.query("SELECT count(*), count(DISTINCT phone_number) FROM contacts") == [(4, 4)]
 
 

@@ -111,17 +111,27 @@ def import_steps(path: Path, opts: ImportOptions, session: StoreSession) -> dict
     decided = timer("dedupe", decide)
     timer("validate", lambda: validate_report_rows(report.rows_frame(decided)))
 
-    def write_store() -> None:
+    def write_store() -> list[tuple[int, Any]]:
+        # The slices (fields computed once) are kept for the report step: in a real run the
+        # report thread writes each slice while the store takes it.
         record = pipeline._import_record(summary, opts, started)
-        writes = pipeline._writes(decided, fields, opts, import_id)
+        rows = report.rows_frame(decided)
+        flags = pipeline._write_flags(decided, opts)
+        slices = list(fields.slices(rows.hstack(flags.get_columns()), pipeline.OUTPUT_COLUMNS))
+        batches = (part for _, part in slices)
+        writes = store.StoreWrites(batches, opts.campaign_id, opts.replace_pending, import_id)
         store.write_import(session.writer(), writes, record)
         summary["total_contacts"] = pipeline._total_contacts(session, opts, summary["counts"])
+        return slices
 
-    timer("write_store", write_store)
+    slices = timer("write_store", write_store)
 
     def reports() -> None:
         folder = report.report_folder(opts.report_dir, import_id)
-        report.write_rows(folder, report.rows_frame(decided), fields)
+        writer = report.RowsWriter(folder, table)
+        for offset, part in slices:
+            writer.write(offset, part)
+        writer.close()
         report.write_errors_csv(folder, table, decided)
         summary["duration_s"] = round(time.perf_counter() - clock, 4)
         report.write_summary(folder, summary)
