@@ -25,6 +25,3 @@ class OracleMemo:
                 self._answers[key] = oracle(*question)
             found.append(self._answers[key])
         return found
-
-    def __len__(self) -> int:
-        return len(self._answers)

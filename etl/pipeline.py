@@ -311,6 +311,7 @@ def _decide_and_write(
 
         def reported(offset: int, part: pl.DataFrame) -> pl.DataFrame:
             if writer is not None:
+                wait(reports)  # one slice waits for the report at a time, not the whole file
                 reports.append(pool.submit(writer.write, offset, part))
             return part
 
