@@ -6,7 +6,7 @@ import functools
 
 import polars as pl
 
-from schemas._pandera import pa, without_pandas
+from schemas._pandera import pa, without_optional_imports
 
 E164 = r"^\+[1-9]\d{1,14}$"
 OUTCOMES = ["added", "updated", "skipped_existing", "duplicate_in_file", "rejected"]
@@ -47,7 +47,7 @@ class ReportRows(pa.DataFrameModel):
 
 def validate_report_rows(rows: pl.DataFrame) -> pl.DataFrame:
     """Validate all of the frame's values, collecting every failure (lazy=True)."""
-    with without_pandas():
+    with without_optional_imports():
         return ReportRows.validate(rows, lazy=True)
 
 

@@ -38,6 +38,19 @@ def test_python_dash_m_and_no_heavy_imports_at_cli_import() -> None:
     assert __version__ in version.stdout
 
 
+def test_the_schema_check_loads_neither_pandas_nor_hypothesis() -> None:
+    """Both are installed in the dev venv (baseline, property tests); pandera would import
+    them on load although validating Polars frames needs neither (~0.5 s of every start)."""
+    code = (
+        "import sys; from schemas.contacts import warm_up; warm_up(); "
+        "print(sorted(m for m in ('pandas', 'hypothesis', 'pandera') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert out.stdout.strip() == "['pandera']"
+
+
 def test_campaign_create_prints_only_the_id(cli: Cli) -> None:
     first = cli("campaign", "create", "Spring")
     assert first.exit_code == 0 and first.stdout == "1\n"
