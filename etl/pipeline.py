@@ -318,7 +318,7 @@ def _decide_and_write(
         batches = (reported(offset, part) for offset, part in slices)
         try:
             if opts.dry_run:
-                deque(batches, maxlen=0)
+                deque(batches if writer is not None else (), maxlen=0)
             else:
                 record = _import_record(summary, opts, started)
                 writes = store.StoreWrites(
