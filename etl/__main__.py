@@ -1,5 +1,5 @@
 """python -m etl."""
 
-from etl.cli import main
+from etl.cli import entry
 
-main()
+entry()

@@ -51,6 +51,34 @@ def test_the_schema_check_loads_neither_pandas_nor_hypothesis() -> None:
     assert out.stdout.strip() == "['pandera']"
 
 
+def test_the_process_exit_keeps_output_codes_and_the_store(tmp_path: Path) -> None:
+    """`entry` ends the process without interpreter teardown: the output must be complete,
+    the exit code exact and the store closed (readable by the next process)."""
+    db, rows = tmp_path / "store.duckdb", "".join(f"55500{i:05d},N{i}\n" for i in range(2000))
+    csv = tmp_path / "in.csv"
+    csv.write_text("phone,name\n" + rows)
+    command = [sys.executable, "-m", "etl", "--db", str(db), "import", "--json"]
+    reports = ["--report-dir", str(tmp_path / "r")]
+    done = subprocess.run(command + [str(csv), *reports], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["counts"]["added"] == 2000 and summary["success"] is True
+    missing = subprocess.run(
+        command + [str(tmp_path / "missing.csv"), *reports], capture_output=True, text=True
+    )
+    assert missing.returncode == 66
+    assert missing.stderr.startswith("Error: missing.csv: File not found")
+    listed = subprocess.run(
+        [sys.executable, "-m", "etl", "--db", str(db), "imports", "list", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    records = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert listed.returncode == 0
+    assert sorted(r["status"] for r in records) == ["completed", "failed"]
+
+
 def test_campaign_create_prints_only_the_id(cli: Cli) -> None:
     first = cli("campaign", "create", "Spring")
     assert first.exit_code == 0 and first.stdout == "1\n"
