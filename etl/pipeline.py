@@ -301,6 +301,28 @@ def _decide_and_write(
     summary["imported_count"] = counts["added"] + counts["updated"]
     summary["errors"] = report.first_errors(decided, fields, key)
     summary["warnings"] += _row_warnings(decided)
+    _write_rows(
+        decided, rows, fields, opts, session, _import_record(summary, opts, started), folder
+    )
+    summary["total_contacts"] = _total_contacts(session, opts, counts)
+    summary["success"] = True
+    summary["message"] = _message(summary)
+    return decided
+
+
+def _write_rows(
+    decided: pl.DataFrame,
+    rows: pl.DataFrame,
+    fields: transform.CellFields,
+    opts: ImportOptions,
+    session: StoreSession,
+    record: store.ImportRecord,
+    folder: Path | None,
+) -> None:
+    """Step 6: the rows, a slice at a time, to the store (unless a dry run) and to the
+    report (when there is a folder; a second thread appends each slice while the store
+    takes it). The store commits only once the report is complete: a committed import
+    never lacks its report, and a report that cannot be written rolls the import back."""
     flags = _write_flags(decided, opts)
     slices = fields.slices(rows.hstack(flags.get_columns()), OUTPUT_COLUMNS)
     writer = report.RowsWriter(folder, fields.table) if folder is not None else None
@@ -315,26 +337,27 @@ def _decide_and_write(
                 reports.append(pool.submit(writer.write, offset, part))
             return part
 
+        def reports_written() -> None:
+            wait(reports)
+            if writer is not None:
+                writer.close()
+            for done in reports:
+                done.result()  # raises what a report write raised
+
         batches = (reported(offset, part) for offset, part in slices)
         try:
             if opts.dry_run:
                 deque(batches if writer is not None else (), maxlen=0)
             else:
-                record = _import_record(summary, opts, started)
                 writes = store.StoreWrites(
-                    batches, opts.campaign_id, opts.replace_pending, import_id
+                    batches, opts.campaign_id, opts.replace_pending, record.import_id
                 )
-                store.write_import(session.writer(), writes, record)
+                store.write_import(session.writer(), writes, record, before_commit=reports_written)
         finally:
             wait(reports)  # never leave a report half-written behind a store failure
             if writer is not None:
                 writer.close()
-    for done in reports:
-        done.result()
-    summary["total_contacts"] = _total_contacts(session, opts, counts)
-    summary["success"] = True
-    summary["message"] = _message(summary)
-    return decided
+    reports_written()
 
 
 def _import_record(

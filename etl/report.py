@@ -76,9 +76,9 @@ class RowsWriter:
         self._writer.write_table(arrow)
 
     def close(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.close()
 
 
 def first_errors(decided: pl.DataFrame, fields: CellFields, key: str) -> list[dict[str, Any]]:

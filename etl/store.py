@@ -411,8 +411,14 @@ _FIELDS_SQL = ", ".join(CONTACT_FIELDS)
 WRITE_FLAGS = ("creates", "updates_contact", "adds_entry", "entry_no", "updates_entry")
 
 
-def write_import(con: duckdb.DuckDBPyConnection, writes: StoreWrites, record: ImportRecord) -> None:
-    """Contacts, campaign entries and the import record in ONE transaction."""
+def write_import(
+    con: duckdb.DuckDBPyConnection,
+    writes: StoreWrites,
+    record: ImportRecord,
+    before_commit: Callable[[], None] = lambda: None,
+) -> None:
+    """Contacts, campaign entries and the import record in ONE transaction; `before_commit`
+    runs last inside it (what it raises rolls everything back)."""
     now = utc_now()
     _run(con, "BEGIN TRANSACTION")
     try:
@@ -427,6 +433,7 @@ def write_import(con: duckdb.DuckDBPyConnection, writes: StoreWrites, record: Im
         for batch in writes.batches:
             _write_batch(con, batch, writes, last_entry, now)
         insert_import_record(con, record)
+        before_commit()
         _run(con, "COMMIT")
     except BaseException:
         _run(con, "ROLLBACK")

@@ -414,3 +414,35 @@ def test_report_dir_that_cannot_be_made_stops_before_the_store(cli: Cli, tmp_pat
     records = import_records(cli)
     assert records[: len(records_before)] == records_before
     assert [r[1:] for r in records[len(records_before) :]] == [("failed", "INVALID_ARGUMENT")]
+
+
+@pytest.mark.parametrize("failing", ["rows", "errors"])
+def test_report_that_cannot_be_written_rolls_the_import_back(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    """The store commits only once the report is complete (disk full while writing
+    rows.parquet or errors.csv): exit 70 and nothing imported, as for any write failure."""
+    from etl import report
+
+    campaign = seeded(cli, tmp_path)
+    before, records_before = tables(cli), import_records(cli)
+
+    def full_disk(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    target = "RowsWriter.write" if failing == "rows" else "write_errors_csv"
+    if failing == "rows":
+        monkeypatch.setattr(report.RowsWriter, "write", full_disk)
+    else:
+        monkeypatch.setattr(report, "write_errors_csv", full_disk)
+    path = write_csv(tmp_path, "phone,name\n5550000003,Three\nnot a phone,Bad\n")
+    result = cli.run_import(str(path), "--campaign", str(campaign))
+
+    assert result.exit_code == 70, (target, result.output)
+    assert result.stderr.splitlines() == [
+        "Error: input.csv: OSError: [Errno 28] No space left on device"
+    ]
+    assert tables(cli) == before
+    records = import_records(cli)
+    assert records[: len(records_before)] == records_before
+    assert [r[1:] for r in records[len(records_before) :]] == [("failed", "IMPORT_FAILED")]
