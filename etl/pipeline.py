@@ -379,7 +379,7 @@ def _import_record(
         None if error is None else error["message"],
         started,
         store.utc_now(),
-        str(opts.report_dir / summary["import_id"]),
+        str((opts.report_dir / summary["import_id"]).absolute()),  # usable from any directory
     )
 
 

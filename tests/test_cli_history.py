@@ -370,3 +370,18 @@ def test_reading_commands_on_a_missing_store_create_nothing(cli: Cli, tmp_path: 
     assert not Path(f"{cli.db}.wal").exists()
     assert cli("campaign", "create", "First").exit_code == 0  # a writing command creates it
     assert cli.db.exists()
+
+
+def test_report_dir_is_recorded_absolute(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative --report-dir (cron jobs often run from the project folder) is stored as
+    the absolute folder, so `imports show` points at it from any directory."""
+    monkeypatch.chdir(tmp_path)
+    path = write_csv(tmp_path, "phone\n5550000001\n")
+    result = cli("import", str(path), "--json", "--report-dir", "out/reports")
+    assert result.exit_code == 0, result.output
+    import_id = json.loads(result.stdout)["import_id"]
+    item = show(cli, import_id)
+    assert item["report_dir"] == str(tmp_path / "out" / "reports" / import_id)
+    assert Path(item["report_dir"]).is_absolute()
