@@ -33,13 +33,12 @@ FILE = (
 )
 
 
-def _import(cli: Cli, tmp_path: Path) -> tuple[dict[str, Any], pl.DataFrame]:
+def _import(cli: Cli, tmp_path: Path, options: list[str]) -> tuple[dict[str, Any], pl.DataFrame]:
     campaign = cli.campaign("Slices")
     seed = write_csv(tmp_path, SEED, "seed.csv")
     assert cli.run_import(str(seed), "--campaign", str(campaign)).exit_code == 0
     path = write_csv(tmp_path, FILE)
-    args = ["--campaign", str(campaign), "--on-duplicate", "update", "--json"]
-    result = cli.run_import(str(path), *args)
+    result = cli.run_import(str(path), "--campaign", str(campaign), "--json", *options)
     assert result.exit_code == 0, result.output
     summary = cli.summary(result)
     return summary, cli.rows(summary)
@@ -58,22 +57,35 @@ def _store(cli: Cli) -> dict[str, list[tuple[Any, ...]]]:
     }
 
 
-def test_slices_of_two_rows_change_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--on-duplicate", "update"],
+        ["--on-duplicate", "create_new"],
+        ["--replace-pending", "--strict"],
+        ["--dry-run"],
+    ],
+)
+def test_slices_of_two_rows_change_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: list[str]
+) -> None:
     whole = Cli(tmp_path / "whole.duckdb", tmp_path / "whole")
-    whole_summary, whole_rows = _import(whole, tmp_path)
+    whole_summary, whole_rows = _import(whole, tmp_path, options)
 
     monkeypatch.setattr(transform, "SLICE_ROWS", 2)
     sliced = Cli(tmp_path / "sliced.duckdb", tmp_path / "sliced")
-    sliced_summary, sliced_rows = _import(sliced, tmp_path)
+    sliced_summary, sliced_rows = _import(sliced, tmp_path, options)
 
-    assert whole_summary["counts"] == {
-        "added": 3,
-        "updated": 2,
-        "skipped_existing": 0,
-        "duplicate_in_file": 1,
-        "rejected": 2,
-    }
+    if options == ["--on-duplicate", "update"]:
+        assert whole_summary["counts"] == {
+            "added": 3,
+            "updated": 2,
+            "skipped_existing": 0,
+            "duplicate_in_file": 1,
+            "rejected": 2,
+        }
     assert sliced_summary["counts"] == whole_summary["counts"]
+    assert sliced_summary["total_contacts"] == whole_summary["total_contacts"]
     assert sliced_summary["errors"] == whole_summary["errors"]
     assert [e["value"] for e in sliced_summary["errors"]] == ["not a phone", ""]
     assert sliced_rows.equals(whole_rows)
