@@ -68,7 +68,7 @@ class RowsWriter:
         cells = self.table.frame.slice(offset, rows.height)
         raw = cells.select(raw_cells(self.table)).to_series()
         part = rows.select(ROWS_COLUMNS[:-1]).hstack([raw])
-        arrow = part.to_arrow(compat_level=pl.CompatLevel.newest())
+        arrow = part.to_arrow()  # plain Arrow strings: readable by any Parquet reader
         if self._writer is None:
             self._writer = pq.ParquetWriter(
                 self.path, arrow.schema, compression="lz4", write_statistics=False

@@ -6,7 +6,9 @@ import csv
 import json
 from pathlib import Path
 
+import duckdb
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import Cli, write_csv
@@ -222,6 +224,10 @@ def test_report_dir_and_report_files(cli: Cli, tmp_path: Path) -> None:
         "phone": "=cmd|' /C calc'!A0",
         "note": "x",
     }
+    # plain Parquet types (no Arrow string views): any reader takes it, DuckDB included
+    assert "view" not in str(pq.read_schema(folder / "rows.parquet"))
+    read_back = duckdb.sql(f"SELECT row, outcome FROM '{folder / 'rows.parquet'}' ORDER BY row")
+    assert read_back.fetchall() == [(1, "rejected"), (2, "added"), (3, "rejected")]
 
 
 def test_summary_fields_and_first_fifty_errors(cli: Cli, tmp_path: Path) -> None:
