@@ -412,17 +412,32 @@ def contacts_export(ctx: Context, out: Path, campaign_id: int | None) -> None:
     click.echo(f"{frame.height} rows written to {out}", err=True)
 
 
+INTERRUPTED = 130  # 128 + SIGINT
+
+
 def entry() -> None:
     """The console script (and `python -m etl`): `main`, then an exit that skips tearing
     the interpreter down. By then every file is written and closed and the store is closed
     (checkpointed); what is left is freeing Polars' and DuckDB's memory and modules one by
-    one, 0.1-0.2 s of every run. Output streams and logging are flushed first."""
+    one, 0.1-0.2 s of every run. Output streams and logging are flushed first.
+
+    Ctrl-C (SIGINT) exits 130, as shells report it, with one line on stderr: the
+    transaction of an unfinished import rolls back; the files already reported stand."""
+    from etl import interrupt
+
+    interrupt.install()
+    code: int | str | None
     try:
-        main(standalone_mode=True)
+        returned = main(standalone_mode=False)
+        code = returned if isinstance(returned, int) else 0  # --help, --version
     except SystemExit as exc:
         code = exc.code
-    else:
-        code = 0
+    except click.ClickException as exc:  # usage errors, as Click itself shows them
+        exc.show()
+        code = exc.exit_code
+    except (interrupt.Interrupted, click.Abort, KeyboardInterrupt):
+        print("Interrupted: an unfinished import was rolled back", file=sys.stderr)
+        code = INTERRUPTED
     if not isinstance(code, int):  # sys.exit("message") or sys.exit(None)
         if code is not None:
             print(code, file=sys.stderr)

@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from etl import columns, dedupe, detect, extract, report, store, transform
+from etl import columns, dedupe, detect, extract, interrupt, report, store, transform
 from etl.errors import (
     CampaignNotFound,
     EtlError,
@@ -162,6 +162,8 @@ def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
             path, opts, session, import_id, exc, started, clock, summary=summary, table=table
         )
     except Exception as exc:  # noqa: BLE001 - any other failure is an internal error, reported
+        if interrupt.requested():  # a query Ctrl-C interrupted: stop the command
+            raise interrupt.Interrupted from exc
         first_line = (str(exc).strip().splitlines() or [""])[0]
         failure = ImportFailed(f"{type(exc).__name__}: {first_line}", step="import")
         failure.__cause__ = exc

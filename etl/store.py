@@ -468,10 +468,10 @@ def _write_batch(
     for flag, statement in statements.items():
         if present[flag]:
             _register(con, "u", batch)  # a stream: scanned by one statement
-            try:
-                statement()
-            finally:
-                con.unregister("u")
+            statement()
+            # Not in a `finally`: after a failed statement the transaction only takes a
+            # ROLLBACK (which drops the view); unregistering would fail and hide the error.
+            con.unregister("u")
 
 
 def _insert_contacts(con: duckdb.DuckDBPyConnection, import_id: str, now: datetime) -> None:

@@ -268,6 +268,26 @@ def test_sigkill_mid_import_leaves_store_whole(cli: Cli, tmp_path: Path) -> None
     )
 
 
+def test_ctrl_c_mid_import_exits_130_and_rolls_back(cli: Cli, tmp_path: Path) -> None:
+    """SIGINT while the store is being written: one line on stderr, exit 130 (128 + SIGINT,
+    as shells report it), and the store as before (the transaction rolled back)."""
+    campaign = seeded(cli, tmp_path)
+    before = tables(cli)
+    big = _big_file(tmp_path)
+    command = [sys.executable, "-m", "etl", "--db", str(cli.db), "import", str(big)]
+    command += ["--campaign", str(campaign), "--max-rows", "0", "--report-dir", str(cli.reports)]
+    start_files = _store_files(cli.db)
+    proc = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    while proc.poll() is None and _store_files(cli.db) == start_files:
+        time.sleep(0.002)  # the write has begun (the store's files change)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=300)
+
+    assert proc.returncode == 130, stderr
+    assert stderr.splitlines() == ["Interrupted: an unfinished import was rolled back"]
+    assert tables(cli) == before
+
+
 # --- another process holds the store ------------------------------------------------------
 
 HOLDER = textwrap.dedent(
@@ -446,3 +466,23 @@ def test_report_that_cannot_be_written_rolls_the_import_back(
     records = import_records(cli)
     assert records[: len(records_before)] == records_before
     assert [r[1:] for r in records[len(records_before) :]] == [("failed", "IMPORT_FAILED")]
+
+
+def test_statement_failing_in_the_store_reports_its_own_error(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A statement DuckDB refuses aborts the transaction: the error shown is that
+    statement's, not a later call's complaint about the aborted transaction."""
+    campaign = seeded(cli, tmp_path)
+    before = tables(cli)
+
+    def refused(con: duckdb.DuckDBPyConnection, *args: Any) -> None:
+        store._run(con, "INSERT INTO contacts (contact_id, created_at) VALUES (NULL, now())")
+
+    monkeypatch.setattr(store, "_insert_contacts", refused)
+    path = write_csv(tmp_path, "phone,name\n5550000003,Three\n")
+    result = cli.run_import(str(path), "--campaign", str(campaign))
+    assert result.exit_code == 70
+    assert result.stderr.startswith("Error: input.csv: ConstraintException: "), result.stderr
+    assert "aborted" not in result.stderr
+    assert tables(cli) == before
