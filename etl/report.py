@@ -68,10 +68,16 @@ class RowsWriter:
         cells = self.table.frame.slice(offset, rows.height)
         raw = cells.select(raw_cells(self.table)).to_series()
         part = rows.select(ROWS_COLUMNS[:-1]).hstack([raw])
-        arrow = part.to_arrow()  # plain Arrow strings: readable by any Parquet reader
+        arrow = part.to_arrow(compat_level=pl.CompatLevel.newest())  # no copy
         if self._writer is None:
+            # Without the Arrow schema in the file: readers see plain Parquet strings, not
+            # the string views the slices are held in (which older readers do not know).
             self._writer = pq.ParquetWriter(
-                self.path, arrow.schema, compression="lz4", write_statistics=False
+                self.path,
+                arrow.schema,
+                compression="lz4",
+                write_statistics=False,
+                store_schema=False,
             )
         self._writer.write_table(arrow)
 
