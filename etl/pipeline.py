@@ -336,6 +336,8 @@ def _write_rows(
         def reported(offset: int, part: pl.DataFrame) -> pl.DataFrame:
             if writer is not None:
                 wait(reports)  # one slice waits for the report at a time, not the whole file
+                for done in reports:
+                    done.result()  # a failed report stops the import now, not at the end
                 reports.append(pool.submit(writer.write, offset, part))
             return part
 
