@@ -244,6 +244,7 @@ def import_(ctx: Context, files: tuple[Path, ...], as_json: bool, **kwargs: Any)
     kwargs["delimiter"] = _delimiter(kwargs["delimiter"])
     with handled(ctx):
         from etl import pipeline
+        from etl.memo import OracleMemo
         from etl.options import ImportOptions
         from etl.store import StoreSession
         from schemas.contacts import warm_up
@@ -251,10 +252,11 @@ def import_(ctx: Context, files: tuple[Path, ...], as_json: bool, **kwargs: Any)
         warm_up()
         options = ImportOptions(db=ctx.db, **kwargs)
         session = StoreSession(ctx.db, lock_timeout=options.lock_timeout, dry_run=options.dry_run)
+        memo = OracleMemo()  # the oracles' answers, for every file of the command
         worst = 0
         try:
             for path in files:
-                result = pipeline.run(path, options, session)
+                result = pipeline.run(path, options, session, memo)
                 _print_result(result.summary, options.report_dir, as_json)
                 worst = max(worst, result.exit_code)
         finally:

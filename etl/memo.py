@@ -1,4 +1,4 @@
-"""The per-value oracles' answers within one import: each distinct question asked once."""
+"""The per-value oracles' answers within one run: each distinct question asked once."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Any
 
 class OracleMemo:
     """Answers of `phonenumbers` / `email-validator` calls (the fast paths' fallbacks), kept
-    for one import: content detection's sample and every slice of the file share them, so
-    no value is computed twice. Keyed by the oracle function and its arguments."""
+    for one command: content detection's sample, every slice of a file and every file of
+    the run share them, so no value is computed twice. Keyed by the oracle function and
+    its arguments."""
 
     def __init__(self) -> None:
         self._answers: dict[tuple[Any, ...], Any] = {}

@@ -125,8 +125,11 @@ def _write_flags(decided: pl.DataFrame, opts: ImportOptions) -> pl.DataFrame:
     )
 
 
-def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
-    """Import one file; file-level failures are reported in the result, never raised."""
+def run(
+    path: Path, opts: ImportOptions, session: StoreSession, memo: OracleMemo | None = None
+) -> ImportResult:
+    """Import one file; file-level failures are reported in the result, never raised.
+    `memo`: the oracles' answers, shared by the files of one command."""
     started, clock = store.utc_now(), time.perf_counter()
     try:
         import_id = parse_import_id(opts.import_id)
@@ -141,7 +144,7 @@ def run(path: Path, opts: ImportOptions, session: StoreSession) -> ImportResult:
         _check_arguments(opts, session, import_id)
         _check_report_dir(opts.report_dir, import_id)
         table = read(path, opts, summary)
-        plan, key, clean = resolve_and_normalize(table, mapping, opts, summary)
+        plan, key, clean = resolve_and_normalize(table, mapping, opts, summary, memo)
         fields = transform.CellFields(table, plan)
         folder = report.report_folder(opts.report_dir, import_id)
         decided = _decide_and_write(
@@ -194,11 +197,13 @@ def resolve_and_normalize(
     mapping: dict[str, str | None],
     opts: ImportOptions,
     summary: dict[str, Any],
+    memo: OracleMemo | None = None,
 ) -> tuple[columns.ColumnPlan, str, pl.DataFrame]:
     """Steps 2-3, writing nothing: resolve the columns (header rules, then content), choose
-    the key, normalize every row (fills `columns`, `resolution`, `warnings`, `key`)."""
+    the key, normalize every row (fills `columns`, `resolution`, `warnings`, `key`).
+    Detection's sample and the rows ask the oracles through one `memo`: once per value."""
     plan = columns.resolve(table.headers, mapping)
-    memo = OracleMemo()  # detection's sample and the rows ask the oracles once per value
+    memo = memo or OracleMemo()
     plan = detect.detect_content(
         table, plan, region=opts.region, phone_check=opts.phone_check, memo=memo
     )

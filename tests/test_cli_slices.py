@@ -2,7 +2,7 @@
 
 Slicing must never change a result: the same file imported with slices of 2 rows and in one
 slice leaves the same store and the same reports. And a value only the oracle can decide is
-computed once per import, however many slices (and content detection) ask for it.
+computed once per run, however many slices, files (and content detection) ask for it.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def test_slices_of_two_rows_change_nothing(
     assert errors == (tmp_path / "whole" / whole_summary["import_id"] / "errors.csv").read_text()
 
 
-def test_the_oracles_answer_each_value_once_per_import(
+def test_the_oracles_answer_each_value_once_per_run(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[tuple[str, ...]] = []
@@ -118,9 +118,11 @@ def test_the_oracles_answer_each_value_once_per_import(
     # No header names the columns: content detection samples them first (asking the
     # oracles), then every slice normalizes its rows.
     rows = ["+1 555 000 0001 ext. 9 x,jörg@bücher.de"] * 6 + ["5550000002,ana@x.com"] * 2
-    path = write_csv(tmp_path, "a,b\n" + "\n".join(rows) + "\n")
-    result = cli.run_import(str(path), "--json", "--phone-check", "valid")
+    text = "a,b\n" + "\n".join(rows) + "\n"
+    first, second = write_csv(tmp_path, text, "first.csv"), write_csv(tmp_path, text, "second.csv")
+    result = cli.run_import(str(first), str(second), "--json", "--phone-check", "valid")
     assert result.exit_code == 0, result.output
     assert "resolved to email by its content" in " ".join(cli.summary(result)["warnings"])
+    assert result.stdout.count('"success": true') == 2  # both files, one command
     assert ("email", "jörg@bücher.de") in asked
     assert len(asked) == len(set(asked)), f"asked twice: {asked}"
