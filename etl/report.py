@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from etl.columns import ColumnPlan
 from etl.extract import RawTable
@@ -63,8 +64,6 @@ class RowsWriter:
 
     def write(self, offset: int, rows: pl.DataFrame) -> None:
         """`rows`: ROWS_COLUMNS but `raw`, for the table's rows from `offset` on."""
-        import pyarrow.parquet as pq
-
         cells = self.table.frame.slice(offset, rows.height)
         raw = cells.select(raw_cells(self.table)).to_series()
         part = rows.select(ROWS_COLUMNS[:-1]).hstack([raw])

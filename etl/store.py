@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from etl.dedupe import StoreMatches
 from etl.errors import InvalidArgument, StoreBusy
@@ -270,8 +271,6 @@ def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) ->
     that lets go of each batch once read: a view registered inside a transaction stays
     alive until the transaction ends, and holding the frames themselves kept every write
     batch of a 5M-row import in memory until the commit (+1.2 GB)."""
-    import pyarrow as pa
-
     table = frame.to_arrow(compat_level=pl.CompatLevel.newest())
     con.register(name, pa.RecordBatchReader.from_batches(table.schema, _drained(table)))
 
