@@ -243,12 +243,14 @@ def normalize_rows(
 
 
 def _end_to_end(slices: list[pl.DataFrame]) -> pl.DataFrame:
-    """The slices one after the other, in one chunk per column (later steps would otherwise
-    copy the whole frame to line chunks up, each time). Copied a column at a time, each
-    column's slices freed before the next is copied: the copy never holds the frame twice."""
+    """The slices one after the other, in one chunk per column: the clean columns come out
+    of each slice cut in different places, and every later `with_columns`/`select` (dedupe,
+    the report, the store writes) would otherwise copy them to line the chunks up, each
+    time. Copied once, a column at a time, each column's slices freed before the next is
+    copied: the copy never holds the frame twice."""
     columns = []
     for name in slices[0].columns:
-        columns.append(pl.concat([part.get_column(name) for part in slices], rechunk=True))
+        columns.append(pl.concat([part.get_column(name) for part in slices]).rechunk())
         slices = [part.drop(name) for part in slices]
     return pl.DataFrame(columns)
 
@@ -290,12 +292,7 @@ def _normalize_slice(
     parts = [country.drop("region").rechunk(), phone.rechunk(), email.rechunk(), meta.rechunk()]
     joined = frame.hstack([s for part in parts for s in part.get_columns()])
     # Lazy: the engine evaluates the columns in parallel (an eager select runs them one by one).
-    clean = joined.lazy().select(_clean_columns(plan, key, strict)).collect()
-    del joined, parts, phone, email, meta, country, frame
-    # One chunk per column, once, now: the columns come out cut in different places, and every
-    # later `with_columns`/`select` on the frame (dedupe, the report, the store writes) would
-    # otherwise copy them to line the chunks up, each time.
-    return clean.rechunk()
+    return joined.lazy().select(_clean_columns(plan, key, strict)).collect()
 
 
 def _clean_columns(plan: ColumnPlan, key: str, strict: bool) -> list[pl.Expr]:

@@ -126,3 +126,23 @@ def test_the_oracles_answer_each_value_once_per_run(
     assert result.stdout.count('"success": true') == 2  # both files, one command
     assert ("email", "jörg@bücher.de") in asked
     assert len(asked) == len(set(asked)), f"asked twice: {asked}"
+
+
+@pytest.mark.parametrize("slice_rows", [3, 1_000])
+def test_the_clean_frame_is_one_chunk_per_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slice_rows: int
+) -> None:
+    """Later steps would copy a chunked frame to line its chunks up, each time they touch it."""
+    from etl import columns, extract
+
+    monkeypatch.setattr(transform, "SLICE_ROWS", slice_rows)
+    path = write_csv(tmp_path, FILE)
+    table = extract.read_table(path, encoding="utf-8", delimiter=",", max_bytes=0, max_rows=0)
+    plan = columns.resolve(table.headers, None)
+    clean = transform.normalize_rows(
+        table, plan, "phone", region="US", phone_check="possible", strict=False
+    )
+    assert clean.height == 8
+    assert {name: clean.get_column(name).n_chunks() for name in clean.columns} == {
+        name: 1 for name in clean.columns
+    }
