@@ -302,19 +302,27 @@ def _decide_and_write(
         raise ImportFailed(
             f"Internal check of the clean rows failed: {str(exc).splitlines()[0]}"
         ) from exc
+    summarize(decided, fields, key, summary)
+    _write_rows(
+        decided, rows, fields, opts, session, _import_record(summary, opts, started), folder
+    )
+    summary["total_contacts"] = _total_contacts(session, opts, summary["counts"])
+    summary["success"] = True
+    summary["message"] = _message(summary)
+    return decided
+
+
+def summarize(
+    decided: pl.DataFrame, fields: transform.CellFields, key: str, summary: dict[str, Any]
+) -> None:
+    """Fills the summary's `counts`, `contacts`, `imported_count`, `errors` and the rows'
+    warnings from the decided rows."""
     counts = dedupe.counts(decided)
     summary["counts"] = counts
     summary["contacts"] = dedupe.contact_counts(decided)
     summary["imported_count"] = counts["added"] + counts["updated"]
     summary["errors"] = report.first_errors(decided, fields, key)
     summary["warnings"] += _row_warnings(decided)
-    _write_rows(
-        decided, rows, fields, opts, session, _import_record(summary, opts, started), folder
-    )
-    summary["total_contacts"] = _total_contacts(session, opts, counts)
-    summary["success"] = True
-    summary["message"] = _message(summary)
-    return decided
 
 
 def _write_rows(

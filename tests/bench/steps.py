@@ -64,19 +64,13 @@ def import_steps(path: Path, opts: ImportOptions, session: StoreSession) -> dict
     timer("open_store", open_store)
 
     def read() -> tuple[extract.RawTable, columns.ColumnPlan, str]:
-        table = extract.read_table(
-            path,
-            encoding=opts.encoding,
-            delimiter=opts.delimiter,
-            max_bytes=opts.max_bytes,
-            max_rows=opts.max_rows,
-        )
+        table = pipeline.read(path, opts, summary)
         plan = columns.resolve(table.headers, None)
         return table, plan, pipeline.choose_key(plan, opts.key)
 
     table, plan, key = timer("read", read)
     fields = transform.CellFields(table, plan)
-    summary.update(file_sha256=table.file_sha256, total_rows=table.total_rows, key=key)
+    summary["key"] = key
     clean = timer(
         "normalize",
         lambda: transform.normalize_rows(
@@ -100,12 +94,7 @@ def import_steps(path: Path, opts: ImportOptions, session: StoreSession) -> dict
             on_duplicate=opts.on_duplicate,
             has_campaign=opts.campaign_id is not None,
         )
-        counts = dedupe.counts(decided)
-        summary["counts"] = counts
-        summary["contacts"] = dedupe.contact_counts(decided)
-        summary["imported_count"] = counts["added"] + counts["updated"]
-        summary["errors"] = report.first_errors(decided, fields, key)
-        summary["warnings"] += pipeline._row_warnings(decided)
+        pipeline.summarize(decided, fields, key, summary)
         return decided
 
     decided = timer("dedupe", decide)
