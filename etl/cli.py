@@ -58,13 +58,11 @@ def handled(ctx: Context) -> Iterator[None]:
 
 @contextmanager
 def store_connection(
-    ctx: Context, *, lock_timeout: float = 30.0, create: bool = False
+    ctx: Context, *, lock_timeout: float = 30.0
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The store; a command that only reads sees an empty one when there is none yet."""
     from etl import store
 
-    opened = store.opened(ctx.db, lock_timeout=lock_timeout, create=create)
-    with handled(ctx), opened as con:
+    with handled(ctx), store.opened(ctx.db, lock_timeout=lock_timeout) as con:
         yield con
 
 
@@ -109,7 +107,7 @@ def campaign_create(ctx: Context, name: str, campaign_id: int | None) -> None:
     """Create a campaign and print its id."""
     from etl import store
 
-    with store_connection(ctx, create=True) as con:
+    with store_connection(ctx) as con:
         click.echo(store.create_campaign(con, name, campaign_id))
 
 

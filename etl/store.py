@@ -179,15 +179,10 @@ def connect(db: Path, *, lock_timeout: float, read_only: bool = False) -> duckdb
 
 @contextmanager
 def opened(
-    db: Path, *, lock_timeout: float, create: bool = True
+    db: Path, *, lock_timeout: float, read_only: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """`connect` as a context manager that closes the connection. Without `create`, a
-    store that does not exist yet is an empty one in memory (nothing to read, no file)."""
-    if not create and not db.exists():
-        con = duckdb.connect(":memory:")
-        migrate(con)
-    else:
-        con = connect(db, lock_timeout=lock_timeout)
+    """`connect` as a context manager that closes the connection."""
+    con = connect(db, lock_timeout=lock_timeout, read_only=read_only)
     try:
         yield con
     finally:
