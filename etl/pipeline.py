@@ -164,18 +164,36 @@ def run(
         return _fail(
             path, opts, session, import_id, exc, started, clock, summary=summary, table=table
         )
-    except Exception as exc:  # noqa: BLE001 - any other failure is an internal error, reported
-        if interrupt.requested():  # a query Ctrl-C interrupted: stop the command
-            raise interrupt.Interrupted from exc
-        first_line = (str(exc).strip().splitlines() or [""])[0]
-        failure = ImportFailed(f"{type(exc).__name__}: {first_line}", step="import")
-        failure.__cause__ = exc
-        return _fail(
-            path, opts, session, import_id, failure, started, clock, summary=summary, table=table
+    except (Exception, interrupt.Interrupted) as exc:  # noqa: BLE001 - reported as such
+        result = _fail(
+            path,
+            opts,
+            session,
+            import_id,
+            _internal_failure(exc),
+            started,
+            clock,
+            summary=summary,
+            table=table,
         )
+        if interrupt.requested():  # Ctrl-C: recorded and reported, then the command stops
+            raise interrupt.Interrupted from exc
+        return result
     summary["duration_s"] = round(time.perf_counter() - clock, 4)
     report.write_summary(folder, summary)
     return ImportResult(summary, 0, decided)
+
+
+def _internal_failure(exc: BaseException) -> ImportFailed:
+    """Any other failure, as IMPORT_FAILED: its type and first line. A Ctrl-C as such
+    (DuckDB turns one during a query into an error of its own)."""
+    if interrupt.requested():
+        message = "Interrupted (Ctrl-C); the import was rolled back"
+    else:
+        message = f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"
+    failure = ImportFailed(message, step="import")
+    failure.__cause__ = exc
+    return failure
 
 
 def read(path: Path, opts: ImportOptions, summary: dict[str, Any]) -> extract.RawTable:

@@ -270,9 +270,10 @@ def test_sigkill_mid_import_leaves_store_whole(cli: Cli, tmp_path: Path) -> None
 
 def test_ctrl_c_mid_import_exits_130_and_rolls_back(cli: Cli, tmp_path: Path) -> None:
     """SIGINT while the store is being written: one line on stderr, exit 130 (128 + SIGINT,
-    as shells report it), and the store as before (the transaction rolled back)."""
+    as shells report it), the store as before (the transaction rolled back) but for the
+    file's `failed` import record, and its summary.json with `success: false`."""
     campaign = seeded(cli, tmp_path)
-    before = tables(cli)
+    before, records_before = tables(cli), import_records(cli)
     big = _big_file(tmp_path)
     command = [sys.executable, "-m", "etl", "--db", str(cli.db), "import", str(big)]
     command += ["--campaign", str(campaign), "--max-rows", "0", "--report-dir", str(cli.reports)]
@@ -286,6 +287,16 @@ def test_ctrl_c_mid_import_exits_130_and_rolls_back(cli: Cli, tmp_path: Path) ->
     assert proc.returncode == 130, stderr
     assert stderr.splitlines() == ["Interrupted: an unfinished import was rolled back"]
     assert tables(cli) == before
+    records = import_records(cli)
+    assert records[: len(records_before)] == records_before
+    (import_id, status, code), *more = records[len(records_before) :]
+    assert (status, code, more) == ("failed", "IMPORT_FAILED", [])
+    summary = json.loads((cli.reports / import_id / "summary.json").read_text())
+    assert summary["success"] is False
+    assert summary["error"] == {
+        "code": "IMPORT_FAILED",
+        "message": "Interrupted (Ctrl-C); the import was rolled back",
+    }
 
 
 # --- another process holds the store ------------------------------------------------------
