@@ -25,6 +25,12 @@ from etl.errors import (
 )
 
 EXTRA = "__extra"  # sentinel column: non-null when a row has more fields than the header
+# Rows with empty extra fields (`a,b,` under a 2-column header) are not malformed: many
+# exporters end every row with a delimiter. To see a non-empty field after empty ones
+# (`a,b,,x`) the scan is retried with 4x the sentinel columns, up to this many.
+_MAX_SENTINELS = 1024
+# What Polars raises for a row longer than the schema (the first data row, other rows).
+_TOO_MANY_FIELDS = ("column names not specified in schema", "more fields than defined")
 ROW = "row"
 AUTO_DELIMITERS = (",", ";", "\t", "|")
 _HEAD_BYTES = 256 * 1024
@@ -266,11 +272,18 @@ def _check_headers(cells: list[str], line: int) -> tuple[list[str], list[str]]:
     return headers, warnings
 
 
-def scan(utf8: bytes, delimiter: str, skip_lines: int, width: int) -> pl.LazyFrame:
-    """Lazy scan of the data rows: every column a string, one sentinel column past the header."""
-    schema = {RawTable.cell(i): pl.String for i in range(width)} | {EXTRA: pl.String}
+def scan(
+    utf8: bytes, delimiter: str, skip_lines: int, width: int, sentinels: int = 1
+) -> pl.LazyFrame:
+    """Lazy scan of the data rows: every column a string, then `sentinels` columns past the
+    header folded into one, `EXTRA`: the row's first non-empty extra field. A row with more
+    fields than that fails the scan, unless `sentinels` is the maximum: then
+    fields past them are ignored."""
+    extras = [EXTRA, *(f"{EXTRA}{i}" for i in range(1, sentinels))]
+    schema = {RawTable.cell(i): pl.String for i in range(width)} | dict.fromkeys(extras, pl.String)
     cells = [pl.col(name) for name in schema]
     blank = pl.all_horizontal([c.is_null() | (c.str.strip_chars() == "") for c in cells])
+    last_try = sentinels >= _MAX_SENTINELS
     return (
         pl.scan_csv(
             utf8,
@@ -279,15 +292,32 @@ def scan(utf8: bytes, delimiter: str, skip_lines: int, width: int) -> pl.LazyFra
             skip_lines=skip_lines,
             schema=schema,
             infer_schema=False,
-            truncate_ragged_lines=True,
+            truncate_ragged_lines=last_try,
             missing_columns="insert",
-            extra_columns="ignore",
+            extra_columns="ignore" if last_try else "raise",
             raise_if_empty=False,
         )
         .filter(~blank)
         .with_row_index(ROW, offset=1)
-        .with_columns(pl.col(ROW).cast(pl.Int64))
+        .with_columns(pl.col(ROW).cast(pl.Int64), pl.coalesce(extras).alias(EXTRA))
+        .drop(extras[1:])
     )
+
+
+def _collect_rows(
+    utf8: bytes, delimiter: str, skip_lines: int, width: int, max_rows: int
+) -> pl.DataFrame:
+    """The data rows (one past `max_rows` at most: enough to refuse the file), with as
+    many sentinel columns as the longest row needs."""
+    sentinels = 1
+    while True:
+        lazy = scan(utf8, delimiter, skip_lines, width, sentinels)
+        try:
+            return (lazy.head(max_rows + 1) if max_rows else lazy).collect()
+        except (pl.exceptions.ComputeError, pl.exceptions.SchemaError) as exc:
+            if not any(message in str(exc) for message in _TOO_MANY_FIELDS):
+                raise
+            sentinels = min(sentinels * 4, _MAX_SENTINELS)
 
 
 def _preview(text: str, size: int = 30) -> str:
@@ -345,10 +375,8 @@ def read_table(
     delim, records, index = sniff(head, delimiter)
     header_line, after_header, cells = records[index]
     headers, header_warnings = _check_headers(cells, header_line)
-    lazy = scan(utf8, delim, after_header - 1, len(headers))
     try:
-        # One row past the limit is enough to refuse the file: no need to parse all of it.
-        frame = (lazy.head(max_rows + 1) if max_rows else lazy).collect()
+        frame = _collect_rows(utf8, delim, after_header - 1, len(headers), max_rows)
     except pl.exceptions.PolarsError as exc:
         raise _parse_error(exc, utf8, _line_offset(utf8, after_header - 1)) from exc
     if frame.height == 0:

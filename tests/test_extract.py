@@ -119,6 +119,20 @@ def test_more_fields_set_the_sentinel_fewer_are_empty(tmp_path: Path) -> None:
     assert cells(table)[1] == ["1", None, None]
 
 
+def test_a_field_after_empty_extra_fields_sets_the_sentinel(tmp_path: Path) -> None:
+    many = b"," * 30 + b"x"
+    data = b"a,b\n1,2,,x\n3,4,,\n5,6" + many + b'\n7,"8,,",\n9\n'
+    table = read(tmp_path, data)
+    assert table.frame.get_column(extract.EXTRA).to_list() == ["x", None, "x", None, None]
+    assert cells(table) == [["1", "2"], ["3", "4"], ["5", "6"], ["7", "8,,"], ["9", None]]
+
+
+def test_fields_past_the_sentinel_limit_are_ignored(tmp_path: Path) -> None:
+    far = b"," * (extract._MAX_SENTINELS + 5) + b"x"
+    table = read(tmp_path, b"a,b\n1,2" + far + b"\n3,4,,y\n5,6\n7,8\n")
+    assert table.frame.get_column(extract.EXTRA).to_list() == [None, "y", None, None]
+
+
 def test_crlf_never_leaks_into_the_last_column(tmp_path: Path) -> None:
     table = read(tmp_path, b'a,b\r\n1,x\r\n2,"y\r\nz"\r\n3,\r\n')
     assert cells(table) == [["1", "x"], ["2", "y\r\nz"], ["3", None]]
