@@ -6,6 +6,7 @@ import logging
 import time
 import uuid
 from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -293,41 +294,53 @@ def _decide_and_write(
     folder: Path | None = None,
 ) -> pl.DataFrame:
     """Steps 4-6: compare with the store, check, write the store and the reports (in
-    `folder`; none without). The rows are written a slice at a time: each slice's fields
-    are computed once, then the store takes the slice while a second thread writes it to
-    the report (DuckDB and Polars both release the GIL, so they overlap)."""
+    `folder`; none without). A second thread works beside the store: it computes the
+    fields taken from the cells (which need no decision) while the rows are compared and
+    decided, then writes the reports while the store takes the rows (DuckDB and Polars
+    both let go of the GIL)."""
     con = session.reader()
-    matches = (
-        dedupe.StoreMatches.empty()
-        if con is None
-        else store.lookup(
-            con, clean, key=key, campaign_id=opts.campaign_id, replace_pending=opts.replace_pending
+    with ThreadPoolExecutor(max_workers=1) as side:
+        cell_fields = fields.computed(clean, side)
+        matches = (
+            dedupe.StoreMatches.empty()
+            if con is None
+            else store.lookup(
+                con,
+                clean,
+                key=key,
+                campaign_id=opts.campaign_id,
+                replace_pending=opts.replace_pending,
+            )
         )
-    )
-    decided = dedupe.decide(
-        clean,
-        matches,
-        key=key,
-        on_duplicate=opts.on_duplicate,
-        has_campaign=opts.campaign_id is not None,
-    )
-    from schemas.contacts import validate_report_rows
-
-    rows = report.rows_frame(decided)
-    try:
-        validate_report_rows(rows)
-    except Exception as exc:  # a schema failure here is a bug in the job, never the data's fault
-        raise ImportFailed(
-            f"Internal check of the clean rows failed: {str(exc).splitlines()[0]}"
-        ) from exc
-    summarize(decided, fields, key, summary)
-    _write_rows(
-        decided, rows, fields, opts, session, _import_record(summary, opts, started), folder
-    )
+        decided = dedupe.decide(
+            clean,
+            matches,
+            key=key,
+            on_duplicate=opts.on_duplicate,
+            has_campaign=opts.campaign_id is not None,
+        )
+        rows = report.rows_frame(decided)
+        _check_rows(rows)
+        summarize(decided, fields, key, summary)
+        record = _import_record(summary, opts, started)
+        _write_rows(decided, rows, fields, cell_fields, opts, session, record, folder, side)
     summary["total_contacts"] = _total_contacts(session, opts, summary["counts"])
     summary["success"] = True
     summary["message"] = _message(summary)
     return decided
+
+
+def _check_rows(rows: pl.DataFrame) -> None:
+    """The Pandera check of the decided rows: a failure is a bug in the job, never the
+    data's fault."""
+    from schemas.contacts import validate_report_rows
+
+    try:
+        validate_report_rows(rows)
+    except Exception as exc:
+        raise ImportFailed(
+            f"Internal check of the clean rows failed: {str(exc).splitlines()[0]}"
+        ) from exc
 
 
 def summarize(
@@ -347,51 +360,53 @@ def _write_rows(
     decided: pl.DataFrame,
     rows: pl.DataFrame,
     fields: transform.CellFields,
+    cell_fields: Iterator[pl.DataFrame],
     opts: ImportOptions,
     session: StoreSession,
     record: store.ImportRecord,
     folder: Path | None,
+    pool: ThreadPoolExecutor,
 ) -> None:
     """Step 6: the rows, a slice at a time, to the store (unless a dry run) and to the
-    report (when there is a folder; a second thread appends each slice while the store
-    takes it). The store commits only once the report is complete: a committed import
-    never lacks its report, and a report that cannot be written rolls the import back."""
+    report (when there is a folder; `pool`'s thread appends each slice while the store
+    takes it). `cell_fields`: `fields.computed` of each slice. The store commits only
+    once the report is complete: a committed import never lacks its report, and a report
+    that cannot be written rolls the import back."""
     flags = _write_flags(decided, opts)
-    slices = fields.slices(rows.hstack(flags.get_columns()), OUTPUT_COLUMNS)
+    slices = fields.slices(rows.hstack(flags.get_columns()), OUTPUT_COLUMNS, cell_fields)
     writer = report.RowsWriter(folder, fields.table) if folder is not None else None
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        reports: list[Future[None]] = []
-        if folder is not None:
-            reports.append(pool.submit(report.write_errors_csv, folder, fields.table, decided))
+    reports: list[Future[None]] = []
+    if folder is not None:
+        reports.append(pool.submit(report.write_errors_csv, folder, fields.table, decided))
 
-        def reported(offset: int, part: pl.DataFrame) -> pl.DataFrame:
-            if writer is not None:
-                wait(reports)  # one slice waits for the report at a time, not the whole file
-                for done in reports:
-                    done.result()  # a failed report stops the import now, not at the end
-                reports.append(pool.submit(writer.write, offset, part))
-            return part
-
-        def reports_written() -> None:
-            wait(reports)
-            if writer is not None:
-                writer.close()
+    def reported(offset: int, part: pl.DataFrame) -> pl.DataFrame:
+        if writer is not None:
+            wait(reports)  # one slice waits for the report at a time, not the whole file
             for done in reports:
-                done.result()  # raises what a report write raised
+                done.result()  # a failed report stops the import now, not at the end
+            reports.append(pool.submit(writer.write, offset, part))
+        return part
 
-        batches = (reported(offset, part) for offset, part in slices)
-        try:
-            if opts.dry_run:
-                deque(batches if writer is not None else (), maxlen=0)
-            else:
-                writes = store.StoreWrites(
-                    batches, opts.campaign_id, opts.replace_pending, record.import_id
-                )
-                store.write_import(session.writer(), writes, record, before_commit=reports_written)
-        finally:
-            wait(reports)  # never leave a report half-written behind a store failure
-            if writer is not None:
-                writer.close()
+    def reports_written() -> None:
+        wait(reports)
+        if writer is not None:
+            writer.close()
+        for done in reports:
+            done.result()  # raises what a report write raised
+
+    batches = (reported(offset, part) for offset, part in slices)
+    try:
+        if opts.dry_run:
+            deque(batches if writer is not None else (), maxlen=0)
+        else:
+            writes = store.StoreWrites(
+                batches, opts.campaign_id, opts.replace_pending, record.import_id
+            )
+            store.write_import(session.writer(), writes, record, before_commit=reports_written)
+    finally:
+        wait(reports)  # never leave a report half-written behind a store failure
+        if writer is not None:
+            writer.close()
     reports_written()
 
 

@@ -6,7 +6,9 @@ distinct values of a column, never the rows.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
@@ -237,9 +239,14 @@ def normalize_rows(
                 strict=strict,
                 memo=memo,
             )
-            for offset in range(0, max(frame.height, 1), SLICE_ROWS)
+            for offset in _offsets(frame.height)
         ]
     )
+
+
+def _offsets(height: int) -> range:
+    """Where each slice of `height` rows starts (at least one slice, maybe empty)."""
+    return range(0, max(height, 1), SLICE_ROWS)
 
 
 def _end_to_end(slices: list[pl.DataFrame]) -> pl.DataFrame:
@@ -279,15 +286,19 @@ def _normalize_slice(
     def decide_emails(long: pl.DataFrame) -> pl.DataFrame:
         return emails.normalize_values(long.select("value"), memo)
 
-    phone = _decide_candidates(
-        frame,
-        phone_cols,
-        "phone_number",
-        decide_phones,
-        [country.get_column("region")],
-    )
-    email = _decide_candidates(frame, email_cols, "email", decide_emails)
-    meta = _metadata(frame, plan)
+    # The email path runs beside the phone path, in a second thread: each is a chain of
+    # small Polars queries keeping about one core busy (Polars lets go of the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        email_path = pool.submit(_decide_candidates, frame, email_cols, "email", decide_emails)
+        phone = _decide_candidates(
+            frame,
+            phone_cols,
+            "phone_number",
+            decide_phones,
+            [country.get_column("region")],
+        )
+        meta = _metadata(frame, plan)
+        email = email_path.result()
     # Every part is in `frame`'s row order: put side by side, nothing of `frame` is copied.
     parts = [country.drop("region").rechunk(), phone.rechunk(), email.rechunk(), meta.rechunk()]
     joined = frame.hstack([s for part in parts for s in part.get_columns()])
@@ -348,16 +359,43 @@ class CellFields:
         return rows.hstack(cells.get_columns()).lazy()  # side by side: nothing is copied
 
     def slices(
-        self, rows: pl.DataFrame, names: tuple[str, ...]
+        self,
+        rows: pl.DataFrame,
+        names: tuple[str, ...],
+        parts: Iterator[pl.DataFrame] | None = None,
     ) -> Iterator[tuple[int, pl.DataFrame]]:
         """(offset, the columns `names` of `rows` from offset on), `SLICE_ROWS` rows at a
-        time (at least one slice, maybe empty): the cell fields among `names` computed
-        from the slice's cells, the others taken from `rows`."""
-        computed = self.exprs()
-        columns = [computed.get(name, pl.col(name)) for name in names]
-        for offset in range(0, max(rows.height, 1), SLICE_ROWS):
+        time (at least one slice, maybe empty): the cell fields among `names` from `parts`
+        (`computed` of each slice; computed here when not given), the others from `rows`."""
+        parts = parts if parts is not None else self.computed(rows)
+        for offset, cell_fields in zip(_offsets(rows.height), parts, strict=True):
             part = rows.slice(offset, SLICE_ROWS)
-            yield offset, self.beside(part, offset).select(columns).collect()
+            yield offset, part.hstack(cell_fields.get_columns()).select(names)
+
+    def computed(self, rows: pl.DataFrame, pool: Executor | None = None) -> Iterator[pl.DataFrame]:
+        """The cell fields (`exprs`) of each slice of `rows` (of which they need only the
+        `*_cand` columns). With `pool`: computed there, the first one starting now and each
+        next one while the one before is used, so a caller can have them computed while it
+        decides the rows."""
+        cands = rows.select(pl.col(ROW), pl.col("^(phone_number|email)_cand$"))
+        offsets = _offsets(rows.height)
+        if pool is None:
+            return (self._computed(cands, offset) for offset in offsets)
+        ahead = deque([pool.submit(self._computed, cands, offsets[0])])
+
+        def in_order() -> Iterator[pl.DataFrame]:
+            for following in offsets[1:]:
+                ahead.append(pool.submit(self._computed, cands, following))
+                yield ahead.popleft().result()
+            yield ahead.popleft().result()
+
+        return in_order()
+
+    def _computed(self, cands: pl.DataFrame, offset: int) -> pl.DataFrame:
+        part = cands.slice(offset, SLICE_ROWS)
+        # `row` keeps the fields as long as the slice when all of them are literals.
+        fields = self.beside(part, offset).select(pl.col(ROW), *self.exprs().values())
+        return fields.collect().drop(ROW)
 
     def exprs(self) -> dict[str, pl.Expr]:
         """Field name -> its expression over `beside` (which needs the `*_cand` columns)."""
