@@ -142,9 +142,8 @@ def run(
     table = None
     try:
         mapping = load_mapping(opts.mapping)
-        _check_arguments(opts, session, import_id)
-        _check_report_dir(opts.report_dir, import_id)
-        table = read(path, opts, summary)
+        table = _read_beside_store_checks(path, opts, session, import_id)
+        _note_read(table, summary)
         plan, key, clean = resolve_and_normalize(table, mapping, opts, summary, memo)
         fields = transform.CellFields(table, plan)
         folder = report.report_folder(opts.report_dir, import_id)
@@ -199,16 +198,43 @@ def _internal_failure(exc: BaseException) -> ImportFailed:
 
 def read(path: Path, opts: ImportOptions, summary: dict[str, Any]) -> extract.RawTable:
     """Step 1: check and parse the file (fills `file_sha256` and `total_rows`)."""
-    table = extract.read_table(
+    table = _parse(path, opts)
+    _note_read(table, summary)
+    return table
+
+
+def _parse(path: Path, opts: ImportOptions) -> extract.RawTable:
+    return extract.read_table(
         path,
         encoding=opts.encoding,
         delimiter=opts.delimiter,
         max_bytes=opts.max_bytes,
         max_rows=opts.max_rows,
     )
+
+
+def _note_read(table: extract.RawTable, summary: dict[str, Any]) -> None:
     summary["file_sha256"] = table.file_sha256
     summary["total_rows"] = table.total_rows
-    return table
+
+
+def _read_beside_store_checks(
+    path: Path, opts: ImportOptions, session: StoreSession, import_id: str
+) -> extract.RawTable:
+    """Step 1 in a second thread while this one opens and checks the store (and reads the
+    columns the comparison will scan into DuckDB's buffers). The store's and the report
+    folder's errors come first, as when checked before the file; the file's next."""
+    reader = ThreadPoolExecutor(max_workers=1)
+    try:
+        parsing = reader.submit(_parse, path, opts)
+        _check_arguments(opts, session, import_id)
+        _check_report_dir(opts.report_dir, import_id)
+        con = session.reader()
+        if con is not None:
+            store.warm_up(con)
+        return parsing.result()
+    finally:
+        reader.shutdown(wait=False)  # after a failed check, the command need not wait for the file
 
 
 def resolve_and_normalize(

@@ -278,6 +278,12 @@ def _drained(table: Any) -> Iterator[Any]:
         yield batches.pop(0)
 
 
+def warm_up(con: duckdb.DuckDBPyConnection) -> None:
+    """Read the columns `lookup` scans into DuckDB's buffers: done while the file is being
+    read, their first read from disk (~25 ms for 1M contacts) then costs no wall time."""
+    _run(con, "SELECT max(length(phone_number)), max(length(email)) FROM contacts")
+
+
 def import_id_used(con: duckdb.DuckDBPyConnection, import_id: str) -> bool:
     return bool(_run(con, "SELECT 1 FROM imports WHERE import_id = ?", [import_id]))
 

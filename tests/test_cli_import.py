@@ -293,6 +293,23 @@ def test_unknown_campaign_exit_67(cli: Cli, tmp_path: Path) -> None:
     assert cli.query("SELECT count(*) FROM contacts") == [(0,)]
 
 
+@pytest.mark.parametrize("content", [None, "phone\n\"5551230001\n", "phone\n"])
+def test_store_errors_come_before_the_files_own(
+    cli: Cli, tmp_path: Path, content: str | None
+) -> None:
+    # The file is read in a second thread while the store is checked: a file that is
+    # missing, broken or empty still reports the store's error, as when checked first.
+    path = tmp_path / "input.csv"
+    if content is not None:
+        path.write_text(content)
+    result = cli.run_import(str(path), "--campaign", "999", "--json")
+    assert result.exit_code == 67
+    assert result.stderr == "Error: input.csv: Campaign 999 not found\n"
+    assert cli.summary(result)["error"]["code"] == "CAMPAIGN_NOT_FOUND"
+    assert cli.query("SELECT status, error_code FROM imports") == [("failed", "CAMPAIGN_NOT_FOUND")]
+    assert cli.query("SELECT count(*) FROM contacts") == [(0,)]
+
+
 @pytest.mark.parametrize(
     ("key", "message"),
     [
