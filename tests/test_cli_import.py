@@ -293,7 +293,7 @@ def test_unknown_campaign_exit_67(cli: Cli, tmp_path: Path) -> None:
     assert cli.query("SELECT count(*) FROM contacts") == [(0,)]
 
 
-@pytest.mark.parametrize("content", [None, "phone\n\"5551230001\n", "phone\n"])
+@pytest.mark.parametrize("content", [None, 'phone\n"5551230001\n', "phone\n"])
 def test_store_errors_come_before_the_files_own(
     cli: Cli, tmp_path: Path, content: str | None
 ) -> None:
