@@ -23,7 +23,8 @@ What the fast path proves (see `parse` in phonenumbers/phonenumberutil.py):
   Polars' engines agree). Any other prefix pattern that could match falls back.
 - acceptance: IS_POSSIBLE depends only on the national number's length, so the accepted
   lengths per calling code come from `is_possible_number_with_reason` itself.
-`check='valid'` is not modelled: every pair goes to the oracle.
+`check='valid'` is modelled for the +1 numbers the fast path found possible (etl/nanp.py);
+every other pair goes to the oracle.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from phonenumbers.phonenumberutil import (
     region_code_for_country_code,
 )
 
+from etl import nanp
 from etl.memo import OracleMemo
 
 # Excel's scientific notation (`5.55123E+09`): the digits are already lost.
@@ -544,6 +546,25 @@ def fast_path(distinct: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([done, second])
 
 
+def _valid_plus_one(fast: pl.DataFrame) -> pl.DataFrame:
+    """`fast_path`'s answers turned into check='valid' ones: a +1 number it found possible
+    is decided by `nanp.valid_national`; every other pair is left to the oracle (a number
+    that is not possible, or of another calling code, is not modelled)."""
+    plus_one = (pl.col("decided") & pl.col("e164").str.starts_with(nanp.NANP)).fill_null(False)
+    if not nanp.modelled():
+        plus_one = pl.lit(False)
+    numbers = fast.filter(plus_one).with_columns(pl.col("e164").str.slice(2).alias("_nsn"))
+    valid = numbers.with_columns(nanp.valid_national(numbers).alias("_valid"))
+    return pl.concat(
+        [
+            valid.select(
+                "value", "region", "decided", pl.when("_valid").then(pl.col("e164")).alias("e164")
+            ),
+            fast.filter(~plus_one).with_columns(pl.lit(False).alias("decided")),
+        ]
+    )
+
+
 # ---------------------------------------------------------------- entry point
 
 
@@ -559,13 +580,11 @@ def normalize_pairs(
     distinct = pairs.select(
         pl.col("value").cast(pl.String), pl.col("region").cast(pl.String)
     ).unique()
-    if check == "possible":
-        fast = fast_path(distinct)
-        decided = fast.filter(pl.col("decided")).select("value", "region", "e164")
-        rest = fast.filter(~pl.col("decided")).select("value", "region")
-    else:  # is_valid_number is not modelled: everything goes to the oracle
-        decided = distinct.clear().with_columns(pl.lit(None, dtype=pl.String).alias("e164"))
-        rest = distinct
+    fast = fast_path(distinct)
+    if check == "valid":
+        fast = _valid_plus_one(fast)
+    decided = fast.filter(pl.col("decided")).select("value", "region", "e164")
+    rest = fast.filter(~pl.col("decided")).select("value", "region")
     questions = [(value, region, check) for value, region in rest.iter_rows()]
     e164 = (memo or OracleMemo()).answers(oracle_e164, questions)
     slow = rest.with_columns(pl.Series("e164", e164, dtype=pl.String))

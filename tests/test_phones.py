@@ -133,6 +133,30 @@ def national_like(draw: st.DrawFn) -> str:
     return prefix + separator + digits
 
 
+# Area codes of every calling-code-1 region (their leading digits), US/CA ones (valid,
+# toll-free, premium, fictional 555, unassigned) and odd ones (0/1 first, N11).
+NANP_AREAS = ["268", "264", "684", "246", "441", "242", "767", "809", "829", "849", "473"]
+NANP_AREAS += ["671", "658", "876", "869", "345", "758", "670", "664", "787", "939", "721"]
+NANP_AREAS += ["649", "868", "784", "284", "340", "212", "415", "416", "604", "514", "867"]
+NANP_AREAS += ["800", "833", "888", "900", "555", "521", "533", "999", "011", "123", "411"]
+
+
+@st.composite
+def nanp_numbers(draw: st.DrawFn) -> str:
+    """+1 numbers across the regions of calling code 1, so that `is_valid_number` chooses
+    among all of them (leading digits, then the number types of US and CA)."""
+    area = draw(
+        st.one_of(st.sampled_from(NANP_AREAS), st.text("0123456789", min_size=3, max_size=3))
+    )
+    exchange = draw(
+        st.one_of(st.text("23456789", min_size=1, max_size=1), st.just("0"), st.just("1"))
+    )
+    exchange += draw(st.text("0123456789", min_size=2, max_size=2))
+    line = draw(st.text("0123456789", min_size=4, max_size=4))
+    template = draw(st.sampled_from(["+1 {a} {b} {c}", "({a}) {b}-{c}", "1{a}{b}{c}", "{a}{b}{c}"]))
+    return template.format(a=area, b=exchange, c=line)
+
+
 STRIP_REGIONS = ["GB", "DE", "FR", "RU", "IN", "NL", "AT", "CH", "SE", "PL", "TR", "ZA"]
 
 unicode_digits = "0123456789\uff10\uff11\uff12\u0660\u0661\u0662\u06f1\u0967"
@@ -193,6 +217,33 @@ def test_possible_matches_oracle_on_generated_batches(batch: list[tuple[str, str
 @given(batch=batches())
 def test_valid_matches_oracle_on_generated_batches(batch: list[tuple[str, str]]) -> None:
     _assert_matches_oracle(batch, "valid")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    batch=st.lists(
+        st.tuples(nanp_numbers(), st.sampled_from(["US", "CA", "JM", "PR", "BS", "GB"])),
+        min_size=1,
+        max_size=50,
+    )
+)
+def test_valid_matches_oracle_on_numbers_of_every_nanp_region(batch: list[tuple[str, str]]) -> None:
+    _assert_matches_oracle(batch, "valid")
+
+
+def test_valid_matches_oracle_on_every_nanp_area() -> None:
+    """Every area code of NANP_AREAS with 60 seeded exchanges and lines: the region chain
+    is exercised (numbers valid in a dozen Caribbean regions, in CA, in none)."""
+    rng = random.Random(1)
+    rows = [
+        (f"+1 {area} {rng.randint(200, 999)} {rng.randint(0, 9999):04d}", "US")
+        for area in NANP_AREAS
+        for _ in range(60)
+    ]
+    out = _assert_matches_oracle(rows, "valid")
+    valid_areas = {e[2:5] for e in out["e164"].drop_nulls()}
+    assert len(valid_areas & set(NANP_AREAS[:22])) >= 12  # Caribbean regions
+    assert {"416", "604"} <= valid_areas and out["e164"].null_count() > 0
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -339,8 +390,10 @@ def test_oracle_sees_only_undecided_pairs_once(monkeypatch: pytest.MonkeyPatch) 
     assert out.height == len(decided) + len(undecided)
 
     calls.clear()
-    normalize_pairs(pairs, "valid")  # not modelled: every distinct pair, once
-    assert sorted((v, r) for v, r, _ in calls) == sorted(set(rows))
+    normalize_pairs(pairs, "valid")  # modelled for possible +1 numbers only
+    plus_one = {(v, r) for v, r, d, e in fast.iter_rows() if d and e and e.startswith("+1")}
+    assert plus_one and len(calls) == len(set(calls))
+    assert {(v, r) for v, r, _ in calls} == set(rows) - plus_one
     assert {c for _, _, c in calls} == {"valid"}
 
 
@@ -394,9 +447,10 @@ def realistic_corpus(size: int, seed: int) -> list[tuple[str, str]]:
     return rows
 
 
-def test_realistic_corpus_matches_oracle() -> None:
+@pytest.mark.parametrize("check", CHECKS)
+def test_realistic_corpus_matches_oracle(check: str) -> None:
     rows = realistic_corpus(20_000, seed=2026)
-    _assert_matches_oracle(rows, "possible")
+    _assert_matches_oracle(rows, check)
 
 
 def test_fast_path_decides_almost_all_us_values() -> None:
@@ -406,6 +460,19 @@ def test_fast_path_decides_almost_all_us_values() -> None:
     undecided = fast.filter(~pl.col("decided"))
     assert undecided.height / fast.height < 0.02
     assert set(undecided["value"].to_list()) <= {"1-800-FLOWERS", "N/A", "unknown", "TBD", "-"}
+
+
+def test_valid_check_sends_little_of_a_us_file_to_the_oracle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With --phone-check valid, the +1 numbers are decided in Polars: the oracle sees the
+    bad values and the other calling codes only (a count, not a timing)."""
+    rows = [(v, r) for v, r in realistic_corpus(20_000, seed=7) if r in ("US", "CA")]
+    asked: list[str] = []
+    real = phones.oracle_e164
+    monkeypatch.setattr(phones, "oracle_e164", lambda v, r, c: asked.append(v) or real(v, r, c))
+    normalize_pairs(_pairs(rows), "valid")
+    assert len(asked) / len(set(rows)) < 0.03
 
 
 def test_fast_path_decides_almost_all_mixed_values() -> None:

@@ -1,0 +1,116 @@
+"""`--phone-check valid` for +1 numbers as Polars expressions: `is_valid_number` of
+phonenumbers, modelled for calling code 1 (the US, Canada and the Caribbean).
+
+What is modelled (see `is_valid_number` in phonenumbers/phonenumberutil.py): the region is
+`_region_code_for_number_from_list` — the first region of calling code 1, in
+`COUNTRY_CODE_TO_REGION_CODE` order, whose `leading_digits` match the start of the national
+significant number or, for a region without leading digits, whose number types match it —
+and the number is valid when `_number_type_helper` knows its type for that region: the
+general description and one type description match (`_is_number_matching_desc`: one of the
+description's possible lengths when it lists any, and a full match of its pattern). The
+mobile description counts only when its pattern differs from the fixed-line one.
+
+It applies to numbers the fast path parsed as +1 and found possible (10 digits); every other
+number goes to the oracle. Metadata patterns Polars cannot compile switch the model off.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import polars as pl
+from phonenumbers import PhoneMetadata
+from phonenumbers.phonemetadata import PhoneNumberDesc
+from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
+
+NANP = "+1"
+# The descriptions `_number_type_helper` tries after the general one.
+_TYPES = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+    "fixed_line",
+    "mobile",
+)
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        pl.select(pl.lit("0").str.contains(pattern))
+    except pl.exceptions.PolarsError:
+        return False
+    return True
+
+
+def _matches_desc(nsn: pl.Expr, desc: PhoneNumberDesc | None) -> pl.Expr:
+    """`_is_number_matching_desc`."""
+    if desc is None or not desc.national_number_pattern:
+        return pl.lit(False)
+    full = nsn.str.contains(f"^(?:{desc.national_number_pattern})$")
+    if desc.possible_length:
+        return nsn.str.len_bytes().is_in(list(desc.possible_length)) & full
+    return full
+
+
+def _type_known(nsn: pl.Expr, meta: PhoneMetadata) -> pl.Expr:
+    """`_number_type_helper(nsn, meta) != UNKNOWN`."""
+    kinds = [
+        getattr(meta, kind)
+        for kind in _TYPES
+        if kind != "mobile" or not meta.same_mobile_and_fixed_line_pattern
+    ]
+    return _matches_desc(nsn, meta.general_desc) & pl.any_horizontal(
+        [_matches_desc(nsn, desc) for desc in kinds]
+    )
+
+
+@functools.cache
+def _regions() -> tuple[tuple[pl.Expr, pl.Expr], ...] | None:
+    """(chosen, valid) per region of calling code 1, in phonenumbers' order, over `_nsn`;
+    None when a metadata pattern does not compile in Polars."""
+    nsn = pl.col("_nsn")
+    steps = []
+    for region in COUNTRY_CODE_TO_REGION_CODE[1]:
+        meta = PhoneMetadata.metadata_for_region(region, None)
+        if meta is None:
+            continue
+        descs = [meta.general_desc, *(getattr(meta, kind) for kind in _TYPES)]
+        patterns = [d.national_number_pattern for d in descs if d and d.national_number_pattern]
+        if meta.leading_digits is not None:
+            patterns.append(meta.leading_digits)
+        if not all(_compiles(f"^(?:{p})$") for p in patterns):
+            return None
+        known = _type_known(nsn, meta)
+        if meta.leading_digits is None:
+            steps.append((known, known))
+        else:
+            steps.append((nsn.str.contains(f"^(?:{meta.leading_digits})"), known))
+    return tuple(steps)
+
+
+def modelled() -> bool:
+    """Whether this phonenumbers' metadata for calling code 1 can be evaluated here."""
+    return _regions() is not None
+
+
+def valid_national(numbers: pl.DataFrame) -> pl.Series:
+    """For `numbers["_nsn"]` (national significant numbers of +1 numbers): whether
+    `is_valid_number` holds, in `numbers`' order. Region by region: each takes the rows it
+    is chosen for; almost every row is decided by the first (the US)."""
+    steps = _regions()
+    assert steps is not None, "check modelled() first"
+    rest = numbers.select(pl.int_range(pl.len()).alias("_at"), pl.col("_nsn"))
+    decided = []
+    for chosen, valid in steps:
+        staged = rest.with_columns(chosen.alias("_chosen"), valid.alias("_valid"))
+        decided.append(staged.filter(pl.col("_chosen")).select("_at", "_valid"))
+        rest = staged.filter(~pl.col("_chosen")).select("_at", "_nsn")
+        if rest.height == 0:
+            break
+    decided.append(rest.select("_at", pl.lit(False).alias("_valid")))
+    return pl.concat(decided).sort("_at").get_column("_valid")
