@@ -70,9 +70,9 @@ def _type_known(nsn: pl.Expr, meta: PhoneMetadata) -> pl.Expr:
 
 
 @functools.cache
-def _regions() -> tuple[tuple[pl.Expr, pl.Expr], ...] | None:
-    """(chosen, valid) per region of calling code 1, in phonenumbers' order, over `_nsn`;
-    None when a metadata pattern does not compile in Polars."""
+def _regions() -> tuple[tuple[pl.Expr | None, pl.Expr], ...] | None:
+    """(leading digits matched or None, type known) per region of calling code 1, in
+    phonenumbers' order, over `_nsn`; None when a metadata pattern does not compile."""
     nsn = pl.col("_nsn")
     steps = []
     for region in COUNTRY_CODE_TO_REGION_CODE[1]:
@@ -85,11 +85,9 @@ def _regions() -> tuple[tuple[pl.Expr, pl.Expr], ...] | None:
             patterns.append(meta.leading_digits)
         if not all(_compiles(f"^(?:{p})$") for p in patterns):
             return None
-        known = _type_known(nsn, meta)
-        if meta.leading_digits is None:
-            steps.append((known, known))
-        else:
-            steps.append((nsn.str.contains(f"^(?:{meta.leading_digits})"), known))
+        leading = meta.leading_digits
+        chosen = None if leading is None else nsn.str.contains(f"^(?:{leading})")
+        steps.append((chosen, _type_known(nsn, meta)))
     return tuple(steps)
 
 
@@ -101,14 +99,16 @@ def modelled() -> bool:
 def valid_national(numbers: pl.DataFrame) -> pl.Series:
     """For `numbers["_nsn"]` (national significant numbers of +1 numbers): whether
     `is_valid_number` holds, in `numbers`' order. Region by region: each takes the rows it
-    is chosen for; almost every row is decided by the first (the US)."""
+    is chosen for (by its leading digits: then valid when its types match; without: when
+    its types match), the others go on; most rows of a US file stop at the first (the US)."""
     steps = _regions()
     assert steps is not None, "check modelled() first"
     rest = numbers.select(pl.int_range(pl.len()).alias("_at"), pl.col("_nsn"))
     decided = []
-    for chosen, valid in steps:
-        staged = rest.with_columns(chosen.alias("_chosen"), valid.alias("_valid"))
-        decided.append(staged.filter(pl.col("_chosen")).select("_at", "_valid"))
+    for leading, known in steps:
+        staged = rest.with_columns((known if leading is None else leading).alias("_chosen"))
+        chosen = staged.filter(pl.col("_chosen"))
+        decided.append(chosen.select("_at", known.alias("_valid")))
         rest = staged.filter(~pl.col("_chosen")).select("_at", "_nsn")
         if rest.height == 0:
             break
