@@ -326,7 +326,8 @@ def _decide_and_write(
     both let go of the GIL)."""
     con = session.reader()
     with ThreadPoolExecutor(max_workers=1) as side:
-        cell_fields = fields.computed(clean, side)
+        writes_rows = folder is not None or not opts.dry_run  # (inspect writes none)
+        cell_fields = fields.computed(clean, side if writes_rows else None)
         matches = (
             dedupe.StoreMatches.empty()
             if con is None
