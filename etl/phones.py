@@ -550,9 +550,9 @@ def _valid_plus_one(fast: pl.DataFrame) -> pl.DataFrame:
     """`fast_path`'s answers turned into check='valid' ones: a +1 number it found possible
     is decided by `nanp.valid_national`; every other pair is left to the oracle (a number
     that is not possible, or of another calling code, is not modelled)."""
-    plus_one = (pl.col("decided") & pl.col("e164").str.starts_with(nanp.NANP)).fill_null(False)
     if not nanp.modelled():
-        plus_one = pl.lit(False)
+        return fast.with_columns(pl.lit(False).alias("decided"))
+    plus_one = (pl.col("decided") & pl.col("e164").str.starts_with(nanp.NANP)).fill_null(False)
     numbers = fast.filter(plus_one).with_columns(pl.col("e164").str.slice(2).alias("_nsn"))
     valid = numbers.with_columns(nanp.valid_national(numbers).alias("_valid"))
     return pl.concat(

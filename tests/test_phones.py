@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
-from etl import phones
+from etl import nanp, phones
 from etl.phones import fast_path, normalize_pairs, oracle_e164
 
 COMMON_REGIONS = ["US", "CA", "GB", "DE", "IN", "FR", "AU", "BR", "IT", "RU", "AR", "MX", "JP"]
@@ -395,6 +395,19 @@ def test_oracle_sees_only_undecided_pairs_once(monkeypatch: pytest.MonkeyPatch) 
     assert plus_one and len(calls) == len(set(calls))
     assert {(v, r) for v, r, _ in calls} == set(rows) - plus_one
     assert {c for _, _, c in calls} == {"valid"}
+
+
+def test_valid_falls_back_to_the_oracle_when_the_metadata_is_not_modelled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A phonenumbers release whose +1 patterns Polars cannot compile: all to the oracle."""
+    monkeypatch.setattr(nanp, "_regions", lambda: None)
+    asked: list[str] = []
+    real = phones.oracle_e164
+    monkeypatch.setattr(phones, "oracle_e164", lambda v, r, c: asked.append(v) or real(v, r, c))
+    rows = [("(415) 555-0100", "US"), ("(202) 555-0123", "US"), ("+44 20 7946 0958", "US")]
+    _assert_matches_oracle(rows, "valid")
+    assert sorted(asked) == sorted(v for v, _ in rows)
 
 
 def test_empty_batch() -> None:
