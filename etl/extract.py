@@ -310,10 +310,15 @@ def _collect_rows(
     """The data rows (one past `max_rows` at most: enough to refuse the file), with as
     many sentinel columns as the longest row needs."""
     sentinels = 1
+    # Pushing the blank-row filter into the CSV reader saves nothing and takes seconds for
+    # a wide schema (a 1,024-sentinel retry: 12 s instead of 0.05 s).
+    no_pushdown = pl.QueryOptFlags(predicate_pushdown=False)
     while True:
         lazy = scan(utf8, delimiter, skip_lines, width, sentinels)
         try:
-            return (lazy.head(max_rows + 1) if max_rows else lazy).collect()
+            return (lazy.head(max_rows + 1) if max_rows else lazy).collect(
+                optimizations=no_pushdown
+            )
         except (pl.exceptions.ComputeError, pl.exceptions.SchemaError) as exc:
             if not any(message in str(exc) for message in _TOO_MANY_FIELDS):
                 raise

@@ -219,7 +219,7 @@ def test_valid_matches_oracle_on_generated_batches(batch: list[tuple[str, str]])
     _assert_matches_oracle(batch, "valid")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     batch=st.lists(
         st.tuples(nanp_numbers(), st.sampled_from(["US", "CA", "JM", "PR", "BS", "GB"])),
