@@ -23,8 +23,8 @@ What the fast path proves (see `parse` in phonenumbers/phonenumberutil.py):
   Polars' engines agree). Any other prefix pattern that could match falls back.
 - acceptance: IS_POSSIBLE depends only on the national number's length, so the accepted
   lengths per calling code come from `is_possible_number_with_reason` itself.
-`check='valid'` is modelled for the +1 numbers the fast path found possible (etl/nanp.py);
-every other pair goes to the oracle.
+`check='valid'` is modelled for the numbers the fast path parsed and found possible, by
+calling code (etl/validity.py); every other pair goes to the oracle.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from phonenumbers.phonenumberutil import (
     region_code_for_country_code,
 )
 
-from etl import nanp
+from etl import validity
 from etl.memo import OracleMemo
 
 # Excel's scientific notation (`5.55123E+09`): the digits are already lost.
@@ -546,23 +546,24 @@ def fast_path(distinct: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([done, second])
 
 
-def _valid_plus_one(fast: pl.DataFrame) -> pl.DataFrame:
-    """`fast_path`'s answers turned into check='valid' ones: a +1 number it found possible
-    is decided by `nanp.valid_national`; every other pair is left to the oracle (a number
-    that is not possible, or of another calling code, is not modelled)."""
-    if not nanp.modelled():
-        return fast.with_columns(pl.lit(False).alias("decided"))
-    plus_one = (pl.col("decided") & pl.col("e164").str.starts_with(nanp.NANP)).fill_null(False)
-    numbers = fast.filter(plus_one).with_columns(pl.col("e164").str.slice(2).alias("_nsn"))
-    valid = numbers.with_columns(nanp.valid_national(numbers).alias("_valid"))
-    return pl.concat(
-        [
-            valid.select(
-                "value", "region", "decided", pl.when("_valid").then(pl.col("e164")).alias("e164")
-            ),
-            fast.filter(~plus_one).with_columns(pl.lit(False).alias("decided")),
-        ]
+def _valid_check(fast: pl.DataFrame) -> pl.DataFrame:
+    """`fast_path`'s answers turned into check='valid' ones. A number it found possible
+    has a known calling code and national significant number (E.164 is `+`, the code, the
+    number): `validity.valid_national` decides it when its code is modelled. Every other
+    pair is left to the oracle (a number that is not possible may still be valid)."""
+    possible = (pl.col("decided") & pl.col("e164").is_not_null()).alias("_possible")
+    staged = fast.with_columns(
+        possible, leading_country_code(pl.col("e164").str.slice(1), code_prefixes()).alias("cc")
     )
+    parts = [staged.filter(~pl.col("_possible")).with_columns(pl.lit(False).alias("decided"))]
+    for (cc,), numbers in staged.filter("_possible").partition_by("cc", as_dict=True).items():
+        if cc is None or not validity.modelled(int(cc)):
+            parts.append(numbers.with_columns(pl.lit(False).alias("decided")))
+            continue
+        numbers = numbers.with_columns(pl.col("e164").str.slice(1 + len(cc)).alias("_nsn"))
+        valid = validity.valid_national(numbers, int(cc))
+        parts.append(numbers.with_columns(pl.when(valid).then(pl.col("e164")).alias("e164")))
+    return pl.concat([part.select(fast.columns) for part in parts])
 
 
 # ---------------------------------------------------------------- entry point
@@ -582,7 +583,7 @@ def normalize_pairs(
     ).unique()
     fast = fast_path(distinct)
     if check == "valid":
-        fast = _valid_plus_one(fast)
+        fast = _valid_check(fast)
     decided = fast.filter(pl.col("decided")).select("value", "region", "e164")
     rest = fast.filter(~pl.col("decided")).select("value", "region")
     questions = [(value, region, check) for value, region in rest.iter_rows()]

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
-from etl import nanp, phones
+from etl import phones, validity
 from etl.phones import fast_path, normalize_pairs, oracle_e164
 
 COMMON_REGIONS = ["US", "CA", "GB", "DE", "IN", "FR", "AU", "BR", "IT", "RU", "AR", "MX", "JP"]
@@ -231,6 +231,62 @@ def test_valid_matches_oracle_on_numbers_of_every_nanp_region(batch: list[tuple[
     _assert_matches_oracle(batch, "valid")
 
 
+EXAMPLE_TYPES = [
+    phonenumbers.PhoneNumberType.FIXED_LINE,
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.TOLL_FREE,
+    phonenumbers.PhoneNumberType.VOIP,
+]
+
+
+def _examples() -> list[tuple[str, str]]:
+    """phonenumbers' example numbers of every region (fixed line, mobile, toll free, VoIP),
+    international and national, plus each with its last digit changed and one digit more
+    or fewer: valid and invalid numbers of every calling code, shared ones included."""
+    rows = []
+    for region in ALL_REGIONS:
+        for kind in EXAMPLE_TYPES:
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is None:
+                continue
+            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+            last = str((int(e164[-1]) + 3) % 10)
+            for text in (e164, e164[:-1] + last, e164 + "5", e164[:-1]):
+                rows.append((text, region))
+            rows.append((national, region))
+    return rows
+
+
+def test_valid_matches_oracle_on_example_numbers_of_every_region() -> None:
+    out = _assert_matches_oracle(_examples(), "valid")
+    assert out["e164"].null_count() > 0 and out["e164"].drop_nulls().len() > 1000
+
+
+def test_valid_matches_oracle_on_shared_calling_codes() -> None:
+    """The calling codes several regions share (7, 39, 44, 47, 61, 212, 262, 290, 358, 590,
+    599): seeded numbers starting like each region's leading digits or example numbers,
+    of every length around theirs, so that the region chain picks each of them."""
+    rng = random.Random(5)
+    rows = []
+    for cc, shared in COUNTRY_CODE_TO_REGION_CODE.items():
+        if len(shared) < 2 or cc == 1:
+            continue
+        starts = []
+        for region in shared:
+            for kind in EXAMPLE_TYPES:
+                number = phonenumbers.example_number_for_type(region, kind)
+                if number is not None:
+                    starts.append(str(number.national_number))
+        for _ in range(300):
+            start = rng.choice(starts)[: rng.randint(1, 5)]
+            length = rng.choice([7, 8, 9, 10, 11])
+            tail = "".join(rng.choice("0123456789") for _ in range(length))
+            rows.append((f"+{cc} {(start + tail)[:length]}", rng.choice(shared)))
+    out = _assert_matches_oracle(rows, "valid")
+    assert out["e164"].drop_nulls().len() > 300  # valid ones in many regions, not only none
+
+
 def test_valid_matches_oracle_on_every_nanp_area() -> None:
     """Every area code of NANP_AREAS with 60 seeded exchanges and lines: the region chain
     is exercised (numbers valid in a dozen Caribbean regions, in CA, in none)."""
@@ -390,18 +446,22 @@ def test_oracle_sees_only_undecided_pairs_once(monkeypatch: pytest.MonkeyPatch) 
     assert out.height == len(decided) + len(undecided)
 
     calls.clear()
-    normalize_pairs(pairs, "valid")  # modelled for possible +1 numbers only
-    plus_one = {(v, r) for v, r, d, e in fast.iter_rows() if d and e and e.startswith("+1")}
-    assert plus_one and len(calls) == len(set(calls))
-    assert {(v, r) for v, r, _ in calls} == set(rows) - plus_one
+    normalize_pairs(pairs, "valid")  # modelled for the possible numbers of geographic codes
+    modelled = {
+        (v, r)
+        for v, r, d, e in fast.iter_rows()
+        if d and e and validity.modelled(phonenumbers.parse(e).country_code)
+    }
+    assert modelled and len(calls) == len(set(calls))
+    assert {(v, r) for v, r, _ in calls} == set(rows) - modelled
     assert {c for _, _, c in calls} == {"valid"}
 
 
 def test_valid_falls_back_to_the_oracle_when_the_metadata_is_not_modelled(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A phonenumbers release whose +1 patterns Polars cannot compile: all to the oracle."""
-    monkeypatch.setattr(nanp, "_regions", lambda: None)
+    """A phonenumbers release whose patterns Polars cannot compile: all to the oracle."""
+    monkeypatch.setattr(validity, "_regions", lambda cc: None)
     asked: list[str] = []
     real = phones.oracle_e164
     monkeypatch.setattr(phones, "oracle_e164", lambda v, r, c: asked.append(v) or real(v, r, c))

@@ -1,17 +1,19 @@
-"""`--phone-check valid` for +1 numbers as Polars expressions: `is_valid_number` of
-phonenumbers, modelled for calling code 1 (the US, Canada and the Caribbean).
+"""`--phone-check valid` as Polars expressions: `is_valid_number` of phonenumbers, for
+numbers whose calling code and national significant number are known (the ones the fast
+path parsed), modelled per calling code from phonenumbers' metadata.
 
 What is modelled (see `is_valid_number` in phonenumbers/phonenumberutil.py): the region is
-`_region_code_for_number_from_list` — the first region of calling code 1, in
+the calling code's only region or, when it has several (1: the US, Canada and the
+Caribbean; 7, 44, 61, ...), `_region_code_for_number_from_list`: the first region, in
 `COUNTRY_CODE_TO_REGION_CODE` order, whose `leading_digits` match the start of the national
-significant number or, for a region without leading digits, whose number types match it —
-and the number is valid when `_number_type_helper` knows its type for that region: the
-general description and one type description match (`_is_number_matching_desc`: one of the
+significant number or, for a region without leading digits, whose number types match it.
+The number is valid when `_number_type_helper` knows its type for that region: the general
+description and one type description match (`_is_number_matching_desc`: one of the
 description's possible lengths when it lists any, and a full match of its pattern). The
 mobile description counts only when its pattern differs from the fixed-line one.
 
-It applies to numbers the fast path parsed as +1 and found possible (10 digits); every other
-number goes to the oracle. Metadata patterns Polars cannot compile switch the model off.
+Not modelled (the caller asks the oracle): non-geographic calling codes (800, 808, 870,
+...), and a calling code whose metadata has a pattern Polars cannot compile.
 """
 
 from __future__ import annotations
@@ -20,10 +22,9 @@ import functools
 
 import polars as pl
 from phonenumbers import PhoneMetadata
-from phonenumbers.phonemetadata import PhoneNumberDesc
+from phonenumbers.phonemetadata import REGION_CODE_FOR_NON_GEO_ENTITY, PhoneNumberDesc
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
-NANP = "+1"
 # The descriptions `_number_type_helper` tries after the general one.
 _TYPES = (
     "premium_rate",
@@ -70,12 +71,15 @@ def _type_known(nsn: pl.Expr, meta: PhoneMetadata) -> pl.Expr:
 
 
 @functools.cache
-def _regions() -> tuple[tuple[pl.Expr | None, pl.Expr], ...] | None:
-    """(leading digits matched or None, type known) per region of calling code 1, in
-    phonenumbers' order, over `_nsn`; None when a metadata pattern does not compile."""
+def _regions(cc: int) -> tuple[tuple[pl.Expr | None, pl.Expr], ...] | None:
+    """(leading digits matched or None, type known) per region of calling code `cc`, in
+    phonenumbers' order, over `_nsn`; None when not modelled."""
+    regions = COUNTRY_CODE_TO_REGION_CODE.get(cc, ())
+    if not regions or REGION_CODE_FOR_NON_GEO_ENTITY in regions:
+        return None
     nsn = pl.col("_nsn")
     steps = []
-    for region in COUNTRY_CODE_TO_REGION_CODE[1]:
+    for region in regions:
         meta = PhoneMetadata.metadata_for_region(region, None)
         if meta is None:
             continue
@@ -85,24 +89,25 @@ def _regions() -> tuple[tuple[pl.Expr | None, pl.Expr], ...] | None:
             patterns.append(meta.leading_digits)
         if not all(_compiles(f"^(?:{p})$") for p in patterns):
             return None
-        leading = meta.leading_digits
+        # A calling code's only region is taken without looking at its leading digits.
+        leading = meta.leading_digits if len(regions) > 1 else None
         chosen = None if leading is None else nsn.str.contains(f"^(?:{leading})")
         steps.append((chosen, _type_known(nsn, meta)))
     return tuple(steps)
 
 
-def modelled() -> bool:
-    """Whether this phonenumbers' metadata for calling code 1 can be evaluated here."""
-    return _regions() is not None
+def modelled(cc: int) -> bool:
+    """Whether `valid_national` can decide numbers of calling code `cc`."""
+    return _regions(cc) is not None
 
 
-def valid_national(numbers: pl.DataFrame) -> pl.Series:
-    """For `numbers["_nsn"]` (national significant numbers of +1 numbers): whether
+def valid_national(numbers: pl.DataFrame, cc: int) -> pl.Series:
+    """For `numbers["_nsn"]` (national significant numbers of calling code `cc`): whether
     `is_valid_number` holds, in `numbers`' order. Region by region: each takes the rows it
     is chosen for (by its leading digits: then valid when its types match; without: when
     its types match), the others go on; most rows of a US file stop at the first (the US)."""
-    steps = _regions()
-    assert steps is not None, "check modelled() first"
+    steps = _regions(cc)
+    assert steps is not None, "check modelled(cc) first"
     rest = numbers.select(pl.int_range(pl.len()).alias("_at"), pl.col("_nsn"))
     decided = []
     for leading, known in steps:
