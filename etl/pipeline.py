@@ -339,13 +339,7 @@ def _decide_and_write(
                 replace_pending=opts.replace_pending,
             )
         )
-        decided = dedupe.decide(
-            clean,
-            matches,
-            key=key,
-            on_duplicate=opts.on_duplicate,
-            has_campaign=opts.campaign_id is not None,
-        )
+        decided = decide(clean, matches, key, opts)
         rows = report.rows_frame(decided)
         _check_rows(rows)
         summarize(decided, fields, key, summary)
@@ -355,6 +349,19 @@ def _decide_and_write(
     summary["success"] = True
     summary["message"] = _message(summary)
     return decided
+
+
+def decide(
+    clean: pl.DataFrame, matches: dedupe.StoreMatches, key: str, opts: ImportOptions
+) -> pl.DataFrame:
+    """Step 4: every row's outcome and contact, from the clean rows and the store's matches."""
+    return dedupe.decide(
+        clean,
+        matches,
+        key=key,
+        on_duplicate=opts.on_duplicate,
+        has_campaign=opts.campaign_id is not None,
+    )
 
 
 def _check_rows(rows: pl.DataFrame) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from etl import columns, dedupe, extract, pipeline, report, store, transform
+from etl import columns, extract, pipeline, report, store, transform
 from etl.options import ImportOptions
 from etl.store import StoreSession
 from schemas.contacts import validate_report_rows
@@ -98,13 +98,7 @@ def import_steps(path: Path, opts: ImportOptions, session: StoreSession) -> dict
     )
 
     def decide() -> Any:
-        decided = dedupe.decide(
-            clean,
-            matches,
-            key=key,
-            on_duplicate=opts.on_duplicate,
-            has_campaign=opts.campaign_id is not None,
-        )
+        decided = pipeline.decide(clean, matches, key, opts)
         pipeline.summarize(decided, fields, key, summary)
         return decided
 
