@@ -127,16 +127,6 @@ def _usable(pattern: str | None) -> str | None:
     return pattern if _SAFE_PATTERN.fullmatch(pattern) else ""
 
 
-@functools.cache
-def _polars_accepts(pattern: str) -> bool:
-    """Whether Polars' regex engine compiles the pattern (else: treated as not evaluable)."""
-    try:
-        pl.select(pl.lit("0").str.contains(f"^(?:{pattern})"))
-    except pl.exceptions.PolarsError:
-        return False
-    return True
-
-
 # Facts are read lazily, per region and per calling code: loading all of phonenumbers'
 # metadata costs ~80 ms, more than a whole 50,000-row batch.
 
@@ -168,7 +158,7 @@ def _strip_facts(meta: PhoneMetadata) -> dict[str, Any]:
         or meta.national_prefix_transform_rule
         or not general
         or _usable(general) in (None, "")
-        or not _polars_accepts(general)
+        or not validity.polars_compiles(general)
         or npfp.split("|")[0].startswith(str(meta.country_code))  # own-code rows fall back
     ):
         return {}
@@ -273,7 +263,7 @@ def starts_with_pattern(text: pl.Expr, pattern: str | None, skip: str = "") -> p
     """
     if pattern is None:
         return pl.lit(False)
-    if pattern == "" or not _polars_accepts(pattern):
+    if pattern == "" or not validity.polars_compiles(pattern):
         return pl.lit(True)
     if _LITERALS.fullmatch(pattern):
         return pl.any_horizontal([text.str.starts_with(skip + alt) for alt in pattern.split("|")])

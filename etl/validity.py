@@ -40,9 +40,11 @@ _TYPES = (
 )
 
 
-def _compiles(pattern: str) -> bool:
+@functools.cache
+def polars_compiles(pattern: str) -> bool:
+    """Whether Polars' regex engine compiles the metadata pattern (else not evaluable)."""
     try:
-        pl.select(pl.lit("0").str.contains(pattern))
+        pl.select(pl.lit("0").str.contains(f"^(?:{pattern})$"))
     except pl.exceptions.PolarsError:
         return False
     return True
@@ -87,7 +89,7 @@ def _regions(cc: int) -> tuple[tuple[pl.Expr | None, pl.Expr], ...] | None:
         patterns = [d.national_number_pattern for d in descs if d and d.national_number_pattern]
         if meta.leading_digits is not None:
             patterns.append(meta.leading_digits)
-        if not all(_compiles(f"^(?:{p})$") for p in patterns):
+        if not all(polars_compiles(p) for p in patterns):
             return None
         # A calling code's only region is taken without looking at its leading digits.
         leading = meta.leading_digits if len(regions) > 1 else None
