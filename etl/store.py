@@ -34,6 +34,12 @@ CONTACT_FIELDS = (
     "metadata",
 )
 CHECKPOINT_THRESHOLD = "1GB"
+# Rows a row group of the store holds (DuckDB's default: 122,880). An insert of more rows
+# than a few row groups writes them to the file's blocks as it goes ("optimistic writes")
+# instead of into the write-ahead log at commit: with the default, a 50k-row import wrote
+# 14 MB of log (~80 ms at commit) and then the same rows again at the checkpoint when the
+# store was closed (~170 ms).
+ROW_GROUP_SIZE = 16_384
 ENTRY_STATUSES = ("pending", "skipped", "completed", "failed")
 COUNT_NAMES = ("added", "updated", "skipped_existing", "duplicate_in_file", "rejected")
 
@@ -156,7 +162,7 @@ def connect(db: Path, *, lock_timeout: float, read_only: bool = False) -> duckdb
     deadline = time.monotonic() + max(lock_timeout, 0.0)
     while True:
         try:
-            con = duckdb.connect(str(db), read_only=read_only)
+            con = _attach(db, read_only=read_only)
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
                 raise
@@ -175,6 +181,21 @@ def connect(db: Path, *, lock_timeout: float, read_only: bool = False) -> duckdb
             _run(con, f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
             migrate(con)
         return con
+
+
+def _attach(db: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A connection whose default database is the store, attached with `ROW_GROUP_SIZE`
+    (an option of ATTACH only); the in-memory database beside it holds nothing."""
+    con = duckdb.connect()
+    options = f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}" + (", READ_ONLY" if read_only else "")
+    path = str(db).replace("'", "''")
+    try:
+        _run(con, f"ATTACH '{path}' AS store ({options})")
+        _run(con, "USE store")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 @contextmanager
