@@ -188,20 +188,24 @@ def baseline(kind: str, csv: Path, store: Path, work: Path, runs: int) -> dict[s
 
 
 def _timed_child(command: list[str]) -> tuple[float, int, str]:
-    """Wall time, peak RSS in bytes and stdout of one child (`wait4`: its own rusage)."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        clock = time.perf_counter()
-        child = subprocess.Popen(command, stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - clock
-        child.returncode = os.waitstatus_to_exitcode(status)
+    """Wall time, peak RSS in bytes and stdout of one child, as `tests.bench.launch`
+    measures them (not forked from this process, whose memory it would report)."""
+    with (
+        tempfile.TemporaryFile("w+") as out,
+        tempfile.TemporaryFile("w+") as err,
+        tempfile.TemporaryDirectory() as folder,
+    ):
+        measured = Path(folder) / "child.json"
+        launcher = [sys.executable, "-m", "tests.bench.launch", str(measured)]
+        subprocess.run([*launcher, *command], stdout=out, stderr=err, text=True, cwd=ROOT)
+        child = json.loads(measured.read_text())
         out.seek(0)
         err.seek(0)
-        if child.returncode != 0:
+        if child["returncode"] != 0:
             raise SystemExit(
-                f"{' '.join(command)} failed ({child.returncode}): {err.read().strip()}"
+                f"{' '.join(command)} failed ({child['returncode']}): {err.read().strip()}"
             )
-        return wall, usage.ru_maxrss * 1024, out.read()  # ru_maxrss is in KiB on Linux
+        return child["wall_s"], child["peak_rss_bytes"], out.read()
 
 
 def _options(db: Path, work: Path, max_rows: int) -> Any:
