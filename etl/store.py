@@ -185,8 +185,9 @@ def connect(db: Path, *, lock_timeout: float, read_only: bool = False) -> duckdb
 
 def _attach(db: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     """A connection whose default database is the store, attached with `ROW_GROUP_SIZE`
-    (an option of ATTACH only); the in-memory database beside it holds nothing."""
-    con = duckdb.connect()
+    (an option of ATTACH only); the in-memory database beside it holds nothing. Spilled
+    data goes beside the store, as with a store opened directly (not to `.tmp` here)."""
+    con = duckdb.connect(config={"temp_directory": f"{db}.tmp"})
     options = f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}" + (", READ_ONLY" if read_only else "")
     path = str(db).replace("'", "''")
     try:
