@@ -10,9 +10,7 @@ from tests.conftest import Cli, write_csv
 ROWS = 2 * store.ROW_GROUP_SIZE + 1_000
 
 
-def test_a_large_import_is_whole_in_the_file_in_small_row_groups(
-    cli: Cli, tmp_path: Path
-) -> None:
+def test_a_large_import_is_whole_in_the_file_in_small_row_groups(cli: Cli, tmp_path: Path) -> None:
     campaign = cli.campaign()
     lines = "\n".join(f"+1202{2_000_000 + n},Person {n}" for n in range(ROWS))
     path = write_csv(tmp_path, f"phone,name\n{lines}\n")
@@ -24,8 +22,7 @@ def test_a_large_import_is_whole_in_the_file_in_small_row_groups(
     ]
     assert cli.query("SELECT count(*) FROM campaign_contacts") == [(ROWS,)]
     groups = cli.query(
-        "SELECT row_group_id, max(count) FROM pragma_storage_info('contacts') "
-        "GROUP BY row_group_id"
+        "SELECT row_group_id, max(count) FROM pragma_storage_info('contacts') GROUP BY row_group_id"
     )
     assert len(groups) >= ROWS // store.ROW_GROUP_SIZE
     assert max(rows for _, rows in groups) <= store.ROW_GROUP_SIZE
