@@ -25,10 +25,13 @@ from etl.errors import (
 )
 
 EXTRA = "__extra"  # sentinel column: non-null when a row has more fields than the header
-# Rows with empty extra fields (`a,b,` under a 2-column header) are not malformed: many
-# exporters end every row with a delimiter. To see a non-empty field after empty ones
-# (`a,b,,x`) the scan is retried with 4x the sentinel columns, up to this many.
+# To see a non-empty field after empty ones (`a,b,,x`) the scan is retried with 4x the
+# sentinel columns, up to this many.
 _MAX_SENTINELS = 1024
+# Polars reads an empty field and a missing one alike (null): `a,b,` would look like `a,b`.
+# When a line ends with the delimiter, a second scan reads the text with this character
+# after each such delimiter, and takes `EXTRA` from there.
+MARK = "\x02"
 # What Polars raises for a row longer than the schema (the first data row, other rows).
 _TOO_MANY_FIELDS = ("column names not specified in schema", "more fields than defined")
 ROW = "row"
@@ -273,15 +276,23 @@ def _check_headers(cells: list[str], line: int) -> tuple[list[str], list[str]]:
 
 
 def scan(
-    utf8: bytes, delimiter: str, skip_lines: int, width: int, sentinels: int = 1
+    utf8: bytes,
+    delimiter: str,
+    skip_lines: int,
+    width: int,
+    sentinels: int = 1,
+    mark: str | None = None,
 ) -> pl.LazyFrame:
     """Lazy scan of the data rows: every column a string, then `sentinels` columns past the
     header folded into one, `EXTRA`: the row's first non-empty extra field. A row with more
     fields than that fails the scan, unless `sentinels` is the maximum: then
-    fields past them are ignored."""
+    fields past them are ignored. `mark`: a character `marked` put in the text, which does
+    not make a blank row non-blank."""
     extras = [EXTRA, *(f"{EXTRA}{i}" for i in range(1, sentinels))]
     schema = {RawTable.cell(i): pl.String for i in range(width)} | dict.fromkeys(extras, pl.String)
     cells = [pl.col(name) for name in schema]
+    if mark is not None:
+        cells = [c.str.replace_all(mark, "", literal=True) for c in cells]
     blank = pl.all_horizontal([c.is_null() | (c.str.strip_chars() == "") for c in cells])
     last_try = sentinels >= _MAX_SENTINELS
     return (
@@ -307,19 +318,54 @@ def scan(
 def _collect_rows(
     utf8: bytes, delimiter: str, skip_lines: int, width: int, max_rows: int
 ) -> pl.DataFrame:
-    """The data rows (one past `max_rows` at most: enough to refuse the file), with as
-    many sentinel columns as the longest row needs."""
+    """The data rows (one past `max_rows` at most: enough to refuse the file). `EXTRA`
+    is set on every row with more fields than the header, empty ones too: when a line
+    ends with the delimiter, it is taken from a scan of the `marked` text."""
+    frame, sentinels = _collect_sentinels(utf8, delimiter, skip_lines, width, max_rows)
+    marked = _marked(utf8, delimiter)
+    if marked is None:
+        return frame
+    lazy = scan(marked, delimiter, skip_lines, width, sentinels, mark=MARK).select(EXTRA)
+    extra = (lazy.head(max_rows + 1) if max_rows else lazy).collect(optimizations=_NO_PUSHDOWN)
+    return frame.with_columns(extra.get_column(EXTRA))
+
+
+def _marked(utf8: bytes, delimiter: str) -> bytes | None:
+    """The text with `MARK` after every delimiter that ends a line (an empty last field
+    becomes a non-empty one); None when no line ends with the delimiter."""
+    end = delimiter.encode("utf-8")
+    mark = MARK.encode("ascii")
+    if end + b"\n" not in utf8 and not utf8.endswith(end) and not utf8.endswith(end + b"\r"):
+        return None
+    marked = utf8.replace(end + b"\r\n", end + mark + b"\r\n").replace(
+        end + b"\n", end + mark + b"\n"
+    )
+    if marked.endswith(end):
+        marked += mark
+    elif marked.endswith(end + b"\r"):
+        marked = marked[:-1] + mark + b"\r"
+    return marked
+
+
+# Pushing the blank-row filter into the CSV reader grows with the square of the column
+# count: a 300-column export took 0.9 s more, a 1,024-sentinel retry 12 s (0.03 and
+# 0.05 s without); at 5M rows of 8 columns it saves ~0.2 s of ~2 s.
+_NO_PUSHDOWN = pl.QueryOptFlags(predicate_pushdown=False)
+
+
+def _collect_sentinels(
+    utf8: bytes, delimiter: str, skip_lines: int, width: int, max_rows: int
+) -> tuple[pl.DataFrame, int]:
+    """The scanned rows, with as many sentinel columns as the longest row needs (and
+    that number)."""
     sentinels = 1
-    # Pushing the blank-row filter into the CSV reader grows with the square of the column
-    # count: a 300-column export took 0.9 s more, a 1,024-sentinel retry 12 s (0.03 and
-    # 0.05 s without); at 5M rows of 8 columns it saves ~0.2 s of ~2 s.
-    no_pushdown = pl.QueryOptFlags(predicate_pushdown=False)
     while True:
         lazy = scan(utf8, delimiter, skip_lines, width, sentinels)
         try:
-            return (lazy.head(max_rows + 1) if max_rows else lazy).collect(
-                optimizations=no_pushdown
+            rows = (lazy.head(max_rows + 1) if max_rows else lazy).collect(
+                optimizations=_NO_PUSHDOWN
             )
+            return rows, sentinels
         except (pl.exceptions.ComputeError, pl.exceptions.SchemaError) as exc:
             if not any(message in str(exc) for message in _TOO_MANY_FIELDS):
                 raise
@@ -393,6 +439,21 @@ def read_table(
             "0 means no limit)",
             step="extract",
         )
+    warnings += _trailing_delimiter_warnings(frame, delim)
     return RawTable(
         frame, headers, header_line, delim, codec, sha, list(cells), header_warnings + warnings
     )
+
+
+def _trailing_delimiter_warnings(frame: pl.DataFrame, delimiter: str) -> list[str]:
+    """A hint for rows that are malformed only by empty fields past the header's last
+    column: an exporter that ends every line with a delimiter but the header's."""
+    count = int((frame.get_column(EXTRA) == MARK).sum())
+    if not count:
+        return []
+    shown = "tab" if delimiter == "\t" else repr(delimiter)
+    return [
+        f"{count} rows end with more delimiters than the header has (empty fields past its "
+        f"last column) and are rejected as malformed_row; if the export ends every line "
+        f"with {shown}, end the header line with one too"
+    ]

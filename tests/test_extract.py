@@ -114,17 +114,44 @@ def test_all_empty_records_are_not_rows(tmp_path: Path) -> None:
 
 
 def test_more_fields_set_the_sentinel_fewer_are_empty(tmp_path: Path) -> None:
-    table = read(tmp_path, b"a,b,c\n1,2,3,4\n1\n1,2,3,\n")
-    assert table.frame.get_column(extract.EXTRA).to_list() == ["4", None, None]
+    table = read(tmp_path, b"a,b,c\n1,2,3,4\n1\n1,2,3,\n1,2,\n")
+    extra = table.frame.get_column(extract.EXTRA).to_list()
+    assert extra == ["4", None, extract.MARK, None]  # `1,2,3,` has an empty 4th field
     assert cells(table)[1] == ["1", None, None]
+    assert cells(table)[2:] == [["1", "2", "3"], ["1", "2", None]]
 
 
 def test_a_field_after_empty_extra_fields_sets_the_sentinel(tmp_path: Path) -> None:
     many = b"," * 30 + b"x"
     data = b"a,b\n1,2,,x\n3,4,,\n5,6" + many + b'\n7,"8,,",\n9\n'
     table = read(tmp_path, data)
-    assert table.frame.get_column(extract.EXTRA).to_list() == ["x", None, "x", None, None]
+    mark = extract.MARK
+    assert table.frame.get_column(extract.EXTRA).to_list() == ["x", mark, "x", mark, None]
     assert cells(table) == [["1", "2"], ["3", "4"], ["5", "6"], ["7", "8,,"], ["9", None]]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"a,b\r\n1,2,\r\n3,4\r\n5,6,",  # CRLF, the last line without a line end
+        b"a,b\n1,2,\n3,4\n5,6,\r\n",
+        b'a,b\n"1",2,\n3,"4"\n5,"6",,\n',
+    ],
+)
+def test_empty_fields_past_the_header_set_the_sentinel(tmp_path: Path, data: bytes) -> None:
+    table = read(tmp_path, data)
+    assert table.frame.get_column(extract.EXTRA).to_list() == [extract.MARK, None, extract.MARK]
+    assert cells(table) == [["1", "2"], ["3", "4"], ["5", "6"]]
+
+
+def test_the_mark_changes_no_cell_nor_which_rows_are_blank(tmp_path: Path) -> None:
+    # a quoted cell holding a delimiter at a line end; rows of empty fields, some past the
+    # header, stay blank (ignored)
+    data = b'a,b\n"x,\ny,\n",z\n,,\n,\n1,2,\n,,,\n3,4\n'
+    table = read(tmp_path, data)
+    assert cells(table) == [["x,\ny,\n", "z"], ["1", "2"], ["3", "4"]]
+    assert table.frame.get_column(extract.EXTRA).to_list() == [None, extract.MARK, None]
+    assert table.frame.get_column("row").to_list() == [1, 2, 3]
 
 
 def test_fields_past_the_sentinel_limit_are_ignored(tmp_path: Path) -> None:
