@@ -32,6 +32,7 @@ _MAX_SENTINELS = 1024
 # When a line ends with the delimiter, a second scan reads the text with this character
 # after each such delimiter, and takes `EXTRA` from there.
 MARK = "\x02"
+RECORD = "__record"  # a record's index among all records after the header, blank ones too
 # What Polars raises for a row longer than the schema (the first data row, other rows).
 _TOO_MANY_FIELDS = ("column names not specified in schema", "more fields than defined")
 ROW = "row"
@@ -275,39 +276,44 @@ def _check_headers(cells: list[str], line: int) -> tuple[list[str], list[str]]:
     return headers, warnings
 
 
-def scan(
-    utf8: bytes,
-    delimiter: str,
-    skip_lines: int,
-    width: int,
-    sentinels: int = 1,
-    mark: str | None = None,
+def _extras(sentinels: int) -> list[str]:
+    return [EXTRA, *(f"{EXTRA}{i}" for i in range(1, sentinels))]
+
+
+def _records(
+    utf8: bytes, delimiter: str, skip_lines: int, width: int, sentinels: int
 ) -> pl.LazyFrame:
-    """Lazy scan of the data rows: every column a string, then `sentinels` columns past the
-    header folded into one, `EXTRA`: the row's first non-empty extra field. A row with more
-    fields than that fails the scan, unless `sentinels` is the maximum: then
-    fields past them are ignored. `mark`: a character `marked` put in the text, which does
-    not make a blank row non-blank."""
-    extras = [EXTRA, *(f"{EXTRA}{i}" for i in range(1, sentinels))]
-    schema = {RawTable.cell(i): pl.String for i in range(width)} | dict.fromkeys(extras, pl.String)
-    cells = [pl.col(name) for name in schema]
-    if mark is not None:
-        cells = [c.str.replace_all(mark, "", literal=True) for c in cells]
-    blank = pl.all_horizontal([c.is_null() | (c.str.strip_chars() == "") for c in cells])
+    """Every record after `skip_lines`, numbered (`RECORD`, from 0, blank ones too): the
+    cells as strings, then `sentinels` columns past the header. A record with more fields
+    than that fails the scan, unless `sentinels` is the maximum: then fields past them are
+    ignored."""
+    schema = {RawTable.cell(i): pl.String for i in range(width)}
     last_try = sentinels >= _MAX_SENTINELS
+    return pl.scan_csv(
+        utf8,
+        has_header=False,
+        separator=delimiter,
+        skip_lines=skip_lines,
+        schema=schema | dict.fromkeys(_extras(sentinels), pl.String),
+        infer_schema=False,
+        truncate_ragged_lines=last_try,
+        missing_columns="insert",
+        extra_columns="ignore" if last_try else "raise",
+        raise_if_empty=False,
+    ).with_row_index(RECORD)
+
+
+def scan(
+    utf8: bytes, delimiter: str, skip_lines: int, width: int, sentinels: int = 1
+) -> pl.LazyFrame:
+    """Lazy scan of the data rows (records with a non-blank field), numbered (`ROW`, from
+    1): the cells, and the sentinel columns folded into one, `EXTRA`: the row's first
+    non-empty extra field."""
+    extras = _extras(sentinels)
+    cells = [pl.col(RawTable.cell(i)) for i in range(width)] + [pl.col(e) for e in extras]
+    blank = pl.all_horizontal([c.is_null() | (c.str.strip_chars() == "") for c in cells])
     return (
-        pl.scan_csv(
-            utf8,
-            has_header=False,
-            separator=delimiter,
-            skip_lines=skip_lines,
-            schema=schema,
-            infer_schema=False,
-            truncate_ragged_lines=last_try,
-            missing_columns="insert",
-            extra_columns="ignore" if last_try else "raise",
-            raise_if_empty=False,
-        )
+        _records(utf8, delimiter, skip_lines, width, sentinels)
         .filter(~blank)
         .with_row_index(ROW, offset=1)
         .with_columns(pl.col(ROW).cast(pl.Int64), pl.coalesce(extras).alias(EXTRA))
@@ -320,14 +326,17 @@ def _collect_rows(
 ) -> pl.DataFrame:
     """The data rows (one past `max_rows` at most: enough to refuse the file). `EXTRA`
     is set on every row with more fields than the header, empty ones too: when a line
-    ends with the delimiter, it is taken from a scan of the `marked` text."""
+    ends with the delimiter, from the sentinel columns of the `marked` text's records."""
     frame, sentinels = _collect_sentinels(utf8, delimiter, skip_lines, width, max_rows)
     marked = _marked(utf8, delimiter)
-    if marked is None:
-        return frame
-    lazy = scan(marked, delimiter, skip_lines, width, sentinels, mark=MARK).select(EXTRA)
-    extra = (lazy.head(max_rows + 1) if max_rows else lazy).collect(optimizations=_NO_PUSHDOWN)
-    return frame.with_columns(extra.get_column(EXTRA))
+    if marked is not None and frame.height:
+        records = frame.get_column(RECORD)
+        extras = _records(marked, delimiter, skip_lines, width, sentinels).select(
+            pl.coalesce(_extras(sentinels)).alias(EXTRA)
+        )
+        extra = extras.head(int(records.max()) + 1).collect().to_series()  # type: ignore[arg-type]
+        frame = frame.with_columns(extra.gather(records))
+    return frame.drop(RECORD)
 
 
 def _marked(utf8: bytes, delimiter: str) -> bytes | None:
@@ -335,16 +344,13 @@ def _marked(utf8: bytes, delimiter: str) -> bytes | None:
     becomes a non-empty one); None when no line ends with the delimiter."""
     end = delimiter.encode("utf-8")
     mark = MARK.encode("ascii")
-    if end + b"\n" not in utf8 and not utf8.endswith(end) and not utf8.endswith(end + b"\r"):
-        return None
-    marked = utf8.replace(end + b"\r\n", end + mark + b"\r\n").replace(
-        end + b"\n", end + mark + b"\n"
-    )
-    if marked.endswith(end):
-        marked += mark
-    elif marked.endswith(end + b"\r"):
-        marked = marked[:-1] + mark + b"\r"
-    return marked
+    marked = utf8
+    for line_end in (b"\n", b"\r\n") if b"\r" in utf8 else (b"\n",):
+        if end + line_end in marked:
+            marked = (end + mark + line_end).join(marked.split(end + line_end))
+    if marked.endswith(end) or marked.endswith(end + b"\r"):
+        marked = marked.rstrip(b"\r") + mark
+    return marked if marked is not utf8 else None
 
 
 # Pushing the blank-row filter into the CSV reader grows with the square of the column

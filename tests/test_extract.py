@@ -201,3 +201,27 @@ def test_csv_written_by_python_reads_back_cell_for_cell(rows: list[list[str]]) -
     frame = extract.scan(utf8, ",", 1, 3).collect()
     got = [[c or "" for c in row] for row in frame.select("c0", "c1", "c2").iter_rows()]
     assert got == kept
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(cell_text, min_size=1, max_size=6), min_size=1, max_size=8),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_more_fields_than_the_header_agrees_with_the_csv_module(
+    rows: list[list[str]], line_end: str
+) -> None:
+    """Rows of 1-6 fields (empty ones too, quoted or not) under a 3-column header: `EXTRA`
+    is set exactly on the rows the csv module reads with more than 3 fields."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=line_end)
+    writer.writerow(["h1", "h2", "h3"])
+    writer.writerows(rows)
+    kept = [r for r in rows if any(c.strip() for c in r)]  # all-empty records are not rows
+    if not kept:
+        return
+    frame = extract._collect_rows(buffer.getvalue().encode(), ",", 1, 3, 0)
+    more = frame.get_column(extract.EXTRA).is_not_null().to_list()
+    assert more == [len(r) > 3 for r in kept]
+    got = [[c or "" for c in row] for row in frame.select("c0", "c1", "c2").iter_rows()]
+    assert got == [(r + ["", ""])[:3] for r in kept]
