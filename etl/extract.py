@@ -347,7 +347,8 @@ def _marked(utf8: bytes, delimiter: str) -> bytes | None:
     marked = utf8
     for line_end in (b"\n", b"\r\n") if b"\r" in utf8 else (b"\n",):
         if end + line_end in marked:
-            marked = (end + mark + line_end).join(marked.split(end + line_end))
+            # (not split and join: 30% faster, but it holds the text twice more at once)
+            marked = marked.replace(end + line_end, end + mark + line_end)
     if marked.endswith(end) or marked.endswith(end + b"\r"):
         marked = marked.rstrip(b"\r") + mark
     return marked if marked is not utf8 else None
