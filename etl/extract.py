@@ -277,7 +277,12 @@ def _check_headers(cells: list[str], line: int) -> tuple[list[str], list[str]]:
 
 
 def _extras(sentinels: int) -> list[str]:
-    return [EXTRA, *(f"{EXTRA}{i}" for i in range(1, sentinels))]
+    return [f"{EXTRA}{i}" if i else EXTRA for i in range(sentinels)]
+
+
+def _first_extra(extras: list[str]) -> pl.Expr:
+    """`EXTRA`: the first non-empty of the sentinel columns (none when there are none)."""
+    return (pl.coalesce(extras) if extras else pl.lit(None, dtype=pl.String)).alias(EXTRA)
 
 
 def _records(
@@ -316,7 +321,7 @@ def scan(
         _records(utf8, delimiter, skip_lines, width, sentinels)
         .filter(~blank)
         .with_row_index(ROW, offset=1)
-        .with_columns(pl.col(ROW).cast(pl.Int64), pl.coalesce(extras).alias(EXTRA))
+        .with_columns(pl.col(ROW).cast(pl.Int64), _first_extra(extras))
         .drop(extras[1:])
     )
 
@@ -326,13 +331,14 @@ def _collect_rows(
 ) -> pl.DataFrame:
     """The data rows (one past `max_rows` at most: enough to refuse the file). `EXTRA`
     is set on every row with more fields than the header, empty ones too: when a line
-    ends with the delimiter, from the sentinel columns of the `marked` text's records."""
+    ends with the delimiter, from the sentinel columns of the `marked` text's records.
+    A file without such rows (most) is scanned once."""
     frame, sentinels = _collect_sentinels(utf8, delimiter, skip_lines, width, max_rows)
-    marked = _marked(utf8, delimiter)
+    marked = _marked(utf8, delimiter) if sentinels else None
     if marked is not None and frame.height:
         records = frame.get_column(RECORD)
         extras = _records(marked, delimiter, skip_lines, width, sentinels).select(
-            pl.coalesce(_extras(sentinels)).alias(EXTRA)
+            _first_extra(_extras(sentinels))
         )
         extra = extras.head(int(records.max()) + 1).collect().to_series()  # type: ignore[arg-type]
         frame = frame.with_columns(extra.gather(records))
@@ -364,8 +370,9 @@ def _collect_sentinels(
     utf8: bytes, delimiter: str, skip_lines: int, width: int, max_rows: int
 ) -> tuple[pl.DataFrame, int]:
     """The scanned rows, with as many sentinel columns as the longest row needs (and
-    that number)."""
-    sentinels = 1
+    that number): none when no row has more fields than the header (Polars refuses even
+    an empty extra field then)."""
+    sentinels = 0
     while True:
         lazy = scan(utf8, delimiter, skip_lines, width, sentinels)
         try:
@@ -376,7 +383,7 @@ def _collect_sentinels(
         except (pl.exceptions.ComputeError, pl.exceptions.SchemaError) as exc:
             if not any(message in str(exc) for message in _TOO_MANY_FIELDS):
                 raise
-            sentinels = min(sentinels * 4, _MAX_SENTINELS)
+            sentinels = min(max(sentinels * 4, 1), _MAX_SENTINELS)
 
 
 def _preview(text: str, size: int = 30) -> str:
