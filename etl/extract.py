@@ -467,7 +467,7 @@ def _trailing_delimiter_warnings(frame: pl.DataFrame, delimiter: str) -> list[st
         return []
     shown = "tab" if delimiter == "\t" else repr(delimiter)
     return [
-        f"{count} rows end with more delimiters than the header has (empty fields past its "
-        f"last column) and are rejected as malformed_row; if the export ends every line "
-        f"with {shown}, end the header line with one too"
+        f"{count} {'row ends' if count == 1 else 'rows end'} with more delimiters than the "
+        f"header has (empty fields past its last column), rejected as malformed_row; if the "
+        f"export ends every line with {shown}, end the header line with one too"
     ]
