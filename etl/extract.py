@@ -29,8 +29,9 @@ EXTRA = "__extra"  # sentinel column: non-null when a row has more fields than t
 # sentinel columns, up to this many.
 _MAX_SENTINELS = 1024
 # Polars reads an empty field and a missing one alike (null): `a,b,` would look like `a,b`.
-# When a line ends with the delimiter, a second scan reads the text with this character
-# after each such delimiter, and takes `EXTRA` from there.
+# When some record has more fields than the header and a line ends with the delimiter, a
+# second scan reads the text with this character after each such delimiter, and takes
+# `EXTRA` from there.
 MARK = "\x02"
 RECORD = "__record"  # a record's index among all records after the header, blank ones too
 # What Polars raises for a row longer than the schema (the first data row, other rows).
