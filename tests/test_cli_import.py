@@ -40,6 +40,32 @@ def test_mapping_inline_wins_over_aliases_and_drops_columns(cli: Cli, tmp_path: 
     assert "mapping key 'Nope' is not in the header" in summary["warnings"]
 
 
+def test_variables_json_in_report_and_store_plain_and_escaped(cli: Cli, tmp_path: Path) -> None:
+    """Variable columns whose cells need JSON escaping (quotes, backslashes, tabs, line
+    breaks in a quoted cell) beside plain ones (non-ASCII included) and empty cells."""
+    campaign = cli.campaign()
+    rows_in = [
+        ["phone", "Note", "City", 'Ünï "code"'],
+        ["5551230001", 'said "hi"\tthen\nleft', "Zürich", "a\\b"],
+        ["5551230002", "", "Köln", ""],
+        ["5551230003", "plain", "", "x"],
+    ]
+    path = tmp_path / "vars.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out, lineterminator="\n").writerows(rows_in)
+    mapping = json.dumps({"City": 'the "city"'})  # a key to escape, on plain values
+    code, _, rows = _run(cli, path, "--campaign", str(campaign), "--mapping", mapping)
+    assert code == 0
+    expected = [
+        {"note": 'said "hi"\tthen\nleft', 'the "city"': "Zürich", "ünï_code": "a\\b"},
+        {'the "city"': "Köln"},
+        {"note": "plain", "ünï_code": "x"},
+    ]
+    assert [json.loads(row["variables"]) for row in rows] == expected
+    stored = cli.query("SELECT CAST(variables AS VARCHAR) FROM campaign_contacts ORDER BY entry_id")
+    assert [json.loads(text) for (text,) in stored] == expected
+
+
 def test_mapping_from_a_json_file(cli: Cli, tmp_path: Path) -> None:
     path = write_csv(tmp_path, "Numero,Nom\n+33 1 23 45 67 89,Jean\n")
     mapping = tmp_path / "map.json"
