@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import polars as pl
 
@@ -32,17 +33,32 @@ def _depth(text: str) -> int:
     return deepest
 
 
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} overflows a double")
+    return number
+
+
 def canonical_metadata(text: str) -> str | None:
-    """The metadata as compact JSON, or None when it is not an acceptable JSON object."""
+    """The metadata as compact JSON, or None when it is not an acceptable JSON object.
+
+    Strict RFC 8259: Python's `NaN` / `Infinity` extensions and numbers that overflow to
+    infinity (`1e400`) are refused, and so are escapes of lone surrogates (`"\\ud800"`),
+    which no UTF-8 text (nor the store) can hold."""
     if len(text.encode("utf-8")) > MAX_BYTES or _depth(text) > MAX_DEPTH:
         return None
     try:
-        value = json.loads(text)
-    except (ValueError, RecursionError):
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+        canonical = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        canonical.encode("utf-8")
+    except (ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
         return None
-    if not isinstance(value, dict):
-        return None
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return canonical if isinstance(value, dict) else None
 
 
 def check_values(values: pl.DataFrame) -> pl.DataFrame:

@@ -373,7 +373,7 @@ def _check_rows(rows: pl.DataFrame) -> None:
         validate_report_rows(rows)
     except Exception as exc:
         raise ImportFailed(
-            f"Internal check of the clean rows failed: {str(exc).splitlines()[0]}"
+            f"Internal check of the clean rows failed: {' '.join(str(exc).split())[:300]}"
         ) from exc
 
 

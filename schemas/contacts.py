@@ -8,7 +8,10 @@ import polars as pl
 
 from schemas._pandera import pa, without_optional_imports
 
-E164 = r"^\+[1-9]\d{1,14}$"
+# What `phonenumbers.format_number(..., E164)` gives: a 1-3 digit country code and a national
+# number of up to 17 digits (its MAX_LENGTH_FOR_NSN) - more than the 15 digits of ITU E.164:
+# `+49 30 1234567890123` is a possible German number, stored as phonenumbers writes it.
+E164 = r"^\+[1-9]\d{1,19}$"
 OUTCOMES = ["added", "updated", "skipped_existing", "duplicate_in_file", "rejected"]
 REASONS = [
     "missing_key",
