@@ -57,12 +57,14 @@ class ColumnPlan:
 
     def candidates(self, field_name: str) -> list[Column]:
         """Columns holding candidates for phone_number or email, in the order rows try them."""
-        found = [c for c in self.columns if c.target == field_name]
+        found = [c for c in self.columns if c.how is not None and c.target == field_name]
         return sorted(found, key=lambda c: (c.priority, c.index))
 
     def field_column(self, field_name: str) -> Column | None:
         """The single column of a non-candidate standard field."""
-        return next((c for c in self.columns if c.target == field_name), None)
+        # By `how`, not by `target` alone: a variable may bear a field's name (a `Name`
+        # column that lost `name` to a mapped column is the variable `name`).
+        return next((c for c in self.columns if c.how is not None and c.target == field_name), None)
 
     def variable_columns(self) -> list[Column]:
         """Columns whose values become campaign variables."""
@@ -82,17 +84,28 @@ class ColumnPlan:
         return ColumnPlan(columns, list(self.warnings))
 
 
-def _unique_variable_names(headers: list[str]) -> list[str]:
-    names: list[str] = []
+def _variable_names(headers: list[str], matched: dict[int, str | None]) -> list[str]:
+    """Every column's variable name, all distinct (they are keys of one JSON object): a
+    mapping target naming a variable keeps its name, then every other column takes its
+    header in snake_case; a name already taken gets `_2`, `_3` (in file order)."""
+    names: dict[int, str] = {}
     seen: set[str] = set()
-    for index, header in enumerate(headers):
-        base = snake_case(header) or f"column_{index + 1}"
+
+    def claim(index: int, base: str) -> None:
         name, n = base, 2
         while name in seen:
             name, n = f"{base}_{n}", n + 1
         seen.add(name)
-        names.append(name)
-    return names
+        names[index] = name
+
+    for index in sorted(matched):
+        target, standard = _mapping_target(matched[index])
+        if target is not None and not standard:
+            claim(index, target)
+    for index, header in enumerate(headers):
+        if index not in names:
+            claim(index, snake_case(header) or f"column_{index + 1}")
+    return [names[index] for index in range(len(headers))]
 
 
 def _mapping_target(target: str | None) -> tuple[str | None, bool]:
@@ -104,7 +117,9 @@ def _mapping_target(target: str | None) -> tuple[str | None, bool]:
     return (standard, True) if standard else (text, False)
 
 
-def _match_mapping(headers: list[str], mapping: dict[str, str | None]) -> tuple[dict, list[str]]:
+def _match_mapping(
+    headers: list[str], mapping: dict[str, str | None]
+) -> tuple[dict[int, str | None], list[str]]:
     """Mapping keys matched to column indexes: exactly first, then by canonical form."""
     by_canonical: dict[str, int] = {}
     for index, header in enumerate(headers):
@@ -273,15 +288,18 @@ def candidate_priority(field_name: str, header: str, how: str) -> int:
 
 def resolve(headers: list[str], mapping: dict[str, str | None] | None = None) -> ColumnPlan:
     """Resolve every header: the user's mapping, then the alias table, then header words."""
-    names = _unique_variable_names(headers)
     matched, warnings = _match_mapping(headers, mapping or {})
+    names = _variable_names(headers, matched)
     columns: list[Column] = []
     for index, header in enumerate(headers):
         column = Column(index, header, names[index], target=names[index] if header else None)
         if index in matched:
             target, standard = _mapping_target(matched[index])
-            how = "mapping" if standard else None
-            column = Column(index, header, names[index], target, how, mapped=True)
+            if standard:
+                column = Column(index, header, names[index], target, "mapping", mapped=True)
+            else:  # a variable: its name, made distinct from the others
+                target = names[index] if target is not None else None
+                column = Column(index, header, names[index], target, mapped=True)
         else:
             alias = _ALIAS_RANK.get(canonical(header))
             if alias is not None:

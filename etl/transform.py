@@ -172,15 +172,23 @@ def _metadata(frame: pl.DataFrame, plan: ColumnPlan) -> pl.DataFrame:
 
 
 def _unused_candidates(plan: ColumnPlan, field_name: str) -> list[tuple[str, pl.Expr]]:
-    """Candidate cells a row did not use, kept as variables when another candidate was used."""
-    chosen = pl.col(f"{field_name}_cand")
+    """Candidate cells a row did not use, kept as variables. A row uses the candidate it
+    took its value from; when none held an accepted value, the first one not empty (the
+    cell its reason and its key cell are about), and the others are the unused ones."""
+    columns = plan.candidates(field_name)
+    if len(columns) < 2:
+        return []
+    filled = [trimmed(_cell(column)) for column in columns]
+    first_filled = pl.coalesce(
+        [
+            pl.when(cell.is_not_null()).then(pl.lit(order, dtype=pl.Int32))
+            for order, cell in enumerate(filled)
+        ]
+    )
+    used = pl.coalesce(pl.col(f"{field_name}_cand"), first_filled)
     return [
-        (
-            column.variable,
-            pl.when(chosen.is_not_null() & (chosen != order)).then(trimmed(_cell(column))),
-        )
-        for order, column in enumerate(plan.candidates(field_name))
-        if len(plan.candidates(field_name)) > 1
+        (column.variable, pl.when(used != order).then(cell))
+        for order, (column, cell) in enumerate(zip(columns, filled, strict=True))
     ]
 
 
@@ -400,7 +408,7 @@ class CellFields:
     def exprs(self) -> dict[str, pl.Expr]:
         """Field name -> its expression over `beside` (which needs the `*_cand` columns)."""
         plan = self.plan
-        variables = [(c.target or c.variable, trimmed(_cell(c))) for c in plan.variable_columns()]
+        variables = [(c.variable, trimmed(_cell(c))) for c in plan.variable_columns()]
         variables += _unused_candidates(plan, "phone_number") + _unused_candidates(plan, "email")
         first, last = _field(plan, "first_name"), _field(plan, "last_name")
         return {
