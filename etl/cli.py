@@ -57,9 +57,7 @@ def handled(ctx: Context) -> Iterator[None]:
 
 
 @contextmanager
-def store_connection(
-    ctx: Context, *, lock_timeout: float = 30.0
-) -> Iterator[duckdb.DuckDBPyConnection]:
+def store_connection(ctx: Context, lock_timeout: float) -> Iterator[duckdb.DuckDBPyConnection]:
     from etl import store
 
     with handled(ctx), store.opened(ctx.db, lock_timeout=lock_timeout) as con:
@@ -67,6 +65,14 @@ def store_connection(
 
 
 pass_ctx = click.make_pass_decorator(Context)
+CAMPAIGN_ID = click.IntRange(min=1, max=2**63 - 1)  # campaigns.campaign_id is a BIGINT
+lock_timeout_option = click.option(  # every command that opens the store
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for another process that holds the store.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -101,24 +107,31 @@ def campaign() -> None:
 
 @campaign.command("create")
 @click.argument("name")
-@click.option("--id", "campaign_id", type=int, help="The campaign id (default: the next free one).")
+@click.option(
+    "--id",
+    "campaign_id",
+    type=CAMPAIGN_ID,
+    help="The campaign id (default: the next free one).",
+)
+@lock_timeout_option
 @pass_ctx
-def campaign_create(ctx: Context, name: str, campaign_id: int | None) -> None:
+def campaign_create(ctx: Context, name: str, campaign_id: int | None, lock_timeout: float) -> None:
     """Create a campaign and print its id."""
     from etl import store
 
-    with store_connection(ctx) as con:
+    with store_connection(ctx, lock_timeout) as con:
         click.echo(store.create_campaign(con, name, campaign_id))
 
 
 @campaign.command("list")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@lock_timeout_option
 @pass_ctx
-def campaign_list(ctx: Context, as_json: bool) -> None:
+def campaign_list(ctx: Context, as_json: bool, lock_timeout: float) -> None:
     """Campaigns with their entry counts by status."""
     from etl import store
 
-    with store_connection(ctx) as con:
+    with store_connection(ctx, lock_timeout) as con:
         campaigns = store.list_campaigns(con)
     for item in campaigns:
         if as_json:
@@ -132,6 +145,19 @@ def campaign_list(ctx: Context, as_json: bool) -> None:
 
 
 # --- import -------------------------------------------------------------------------------
+
+
+def _region(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """`--region` in any case, checked like a Choice: a region phonenumbers does not know
+    would silently turn every number written without + into invalid_phone."""
+    import phonenumbers
+
+    region = value.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise click.BadParameter(
+            f"{value!r} is not a region phonenumbers knows (ISO 3166 alpha-2: US, GB, DE, ...)"
+        )
+    return region
 
 
 def _import_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -151,6 +177,7 @@ def _import_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--region",
             default="US",
             show_default=True,
+            callback=_region,
             help="Default ISO 3166 region for numbers written without +.",
         ),
         click.option(
@@ -196,8 +223,10 @@ def _delimiter(value: str) -> str:
 
 
 @main.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--campaign", "campaign_id", type=int, help="Campaign to add the contacts to.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
+@click.option(
+    "--campaign", "campaign_id", type=CAMPAIGN_ID, help="Campaign to add the contacts to."
+)
 @_import_options
 @click.option(
     "--on-duplicate",
@@ -223,13 +252,7 @@ def _delimiter(value: str) -> str:
     show_default=True,
     help="Where report folders go.",
 )
-@click.option(
-    "--lock-timeout",
-    type=click.FloatRange(min=0),
-    default=30.0,
-    show_default=True,
-    help="Seconds to wait for another process that holds the store.",
-)
+@lock_timeout_option
 @pass_ctx
 def import_(ctx: Context, files: tuple[Path, ...], as_json: bool, **kwargs: Any) -> None:
     """Import contact CSV files (each its own import, transaction and report)."""
@@ -263,35 +286,44 @@ def import_(ctx: Context, files: tuple[Path, ...], as_json: bool, **kwargs: Any)
 
 
 def _print_result(summary: dict[str, Any], report_dir: Path, as_json: bool) -> None:
-    folder = report_dir / summary["import_id"]
-    if as_json:
-        click.echo(json.dumps(summary, ensure_ascii=False))
     if not summary["success"]:
         click.echo(f"Error: {summary['file_name']}: {summary['message']}", err=True)
-        return
-    if as_json:
-        return
-    click.echo(f"{summary['file_name']}: {summary['message']}")
-    click.echo(
-        f"  import {summary['import_id']}  key={summary['key']}  {summary['duration_s']:.3f}s"
-    )
-    for warning in summary["warnings"]:
-        click.echo(f"  warning: {warning}")
-    for error in summary["errors"][:5]:
-        click.echo(f"  row {error['row']}: {', '.join(error['reasons'])} ({error['value']!r})")
+    lines = [json.dumps(summary, ensure_ascii=False)] if as_json else []
+    if summary["success"] and not as_json:
+        lines = _human_summary(summary, report_dir / summary["import_id"])
+    try:
+        for line in lines:
+            click.echo(line)
+    except BrokenPipeError:
+        # The reader went away (`| head`): the rest of stdout goes nowhere, and the files
+        # after this one are still imported, each with its report and import record.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _human_summary(summary: dict[str, Any], folder: Path) -> list[str]:
+    lines = [
+        f"{summary['file_name']}: {summary['message']}",
+        f"  import {summary['import_id']}  key={summary['key']}  {summary['duration_s']:.3f}s",
+    ]
+    lines += [f"  warning: {warning}" for warning in summary["warnings"]]
+    lines += [
+        f"  row {error['row']}: {', '.join(error['reasons'])} ({error['value']!r})"
+        for error in summary["errors"][:5]
+    ]
     if summary["counts"]["rejected"]:
-        click.echo(f"  rejected rows, ready to fix and re-import: {folder / 'errors.csv'}")
-    click.echo(f"  report: {folder}")
+        lines.append(f"  rejected rows, ready to fix and re-import: {folder / 'errors.csv'}")
+    return [*lines, f"  report: {folder}"]
 
 
 @main.command("inspect")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(readable=False, path_type=Path))
 @_import_options
 @click.option(
     "--write-mapping",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Save the resolved columns as a JSON mapping for import --mapping.",
 )
+@lock_timeout_option
 @pass_ctx
 def inspect_(
     ctx: Context, file: Path, as_json: bool, write_mapping: Path | None, **kwargs: Any
@@ -337,14 +369,17 @@ def _print_import(item: dict[str, Any]) -> None:
 
 
 @imports.command("list")
-@click.option("--campaign", "campaign_id", type=int, help="Only the imports of this campaign.")
+@click.option(
+    "--campaign", "campaign_id", type=CAMPAIGN_ID, help="Only the imports of this campaign."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@lock_timeout_option
 @pass_ctx
-def imports_list(ctx: Context, campaign_id: int | None, as_json: bool) -> None:
+def imports_list(ctx: Context, campaign_id: int | None, as_json: bool, lock_timeout: float) -> None:
     """Import records, newest first."""
     from etl import store
 
-    with store_connection(ctx) as con:
+    with store_connection(ctx, lock_timeout) as con:
         items = store.list_imports(con, campaign_id)
     for item in items:
         click.echo(json.dumps(item)) if as_json else _print_import(item)
@@ -353,15 +388,16 @@ def imports_list(ctx: Context, campaign_id: int | None, as_json: bool) -> None:
 @imports.command("show")
 @click.argument("import_id")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@lock_timeout_option
 @pass_ctx
-def imports_show(ctx: Context, import_id: str, as_json: bool) -> None:
+def imports_show(ctx: Context, import_id: str, as_json: bool, lock_timeout: float) -> None:
     """One import record."""
     import uuid
 
     from etl import store
     from etl.errors import InvalidArgument, NotFound
 
-    with store_connection(ctx) as con:
+    with store_connection(ctx, lock_timeout) as con:
         try:
             wanted = str(uuid.UUID(import_id))
         except ValueError:
@@ -388,16 +424,19 @@ def contacts() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Output file: .parquet or .csv.",
 )
-@click.option("--campaign", "campaign_id", type=int, help="One row per entry of this campaign.")
+@click.option(
+    "--campaign", "campaign_id", type=CAMPAIGN_ID, help="One row per entry of this campaign."
+)
+@lock_timeout_option
 @pass_ctx
-def contacts_export(ctx: Context, out: Path, campaign_id: int | None) -> None:
+def contacts_export(ctx: Context, out: Path, campaign_id: int | None, lock_timeout: float) -> None:
     """Write contacts to Parquet or CSV (by the file's extension)."""
     from etl import store
     from etl.errors import CampaignNotFound, InvalidArgument
 
     if out.suffix.lower() not in (".parquet", ".csv"):
         raise click.BadParameter("the file must end in .parquet or .csv", param_hint="--out")
-    with store_connection(ctx) as con:
+    with store_connection(ctx, lock_timeout) as con:
         if campaign_id is not None and not store.campaign_exists(con, campaign_id):
             raise CampaignNotFound(f"Campaign {campaign_id} not found")
         frame = store.export_contacts(con, campaign_id)

@@ -8,6 +8,7 @@ import hashlib
 import io
 import os
 import re
+import stat
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,11 +89,15 @@ class RawTable:
 
 def read_file_bytes(path: Path, max_bytes: int) -> tuple[bytes, str]:
     """The file's bytes and SHA-256, after the existence and size checks."""
-    if not path.exists():
-        raise FileNotFound(f"File not found: {path}", step="extract")
-    if not path.is_file() or not os.access(path, os.R_OK):
+    try:
+        status = path.stat()  # also refused here: a folder on the way not searchable, a name
+    except FileNotFoundError as exc:  # too long (ENAMETOOLONG)
+        raise FileNotFound(f"File not found: {path}", step="extract") from exc
+    except OSError as exc:
+        raise FileNotFound(f"File is not readable: {path}: {exc.strerror}", step="extract") from exc
+    if not stat.S_ISREG(status.st_mode) or not os.access(path, os.R_OK):
         raise FileNotFound(f"File is not a readable file: {path}", step="extract")
-    size = path.stat().st_size
+    size = status.st_size
     if max_bytes and size > max_bytes:
         raise FileTooLarge(
             f"File is {size} bytes, over the limit of {max_bytes} (--max-bytes)", step="extract"

@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 import click
+import pytest
 
 from etl import __version__
 from etl.cli import main
-from tests.conftest import ROOT, Cli
+from tests.conftest import ROOT, Cli, write_csv
 
 
 def test_version(cli: Cli) -> None:
@@ -95,6 +96,36 @@ def test_campaign_create_existing_id_exit_65(cli: Cli) -> None:
     assert result.stderr == "Error: Campaign 7 already exists\n"
     assert result.stdout == ""
     assert cli.snapshot() == before
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "99999999999999999999"])
+def test_campaign_id_outside_bigint_is_a_usage_error(cli: Cli, value: str) -> None:
+    """Ids are BIGINTs from 1: anything else is refused by Click (exit 2) before the store
+    is opened (20 digits used to reach DuckDB: exit 70 and its multi-line error)."""
+    before = cli.snapshot()
+    for args in (
+        ["campaign", "create", "A", "--id", value],
+        ["imports", "list", "--campaign", value],
+    ):
+        result = cli(*args)
+        assert result.exit_code == 2, result.output
+        assert f"Invalid value for '--{args[-2].lstrip('-')}'" in result.stderr
+        assert "Traceback" not in result.output
+    assert cli.snapshot() == before
+
+
+def test_region_is_checked_and_taken_in_any_case(cli: Cli, tmp_path: Path) -> None:
+    """`--region` is an ISO code phonenumbers knows, in any case (like `country` cells); an
+    unknown one used to turn every number written without + into invalid_phone, exit 0."""
+    path = write_csv(tmp_path, "phone\n020 7946 0018\n")
+    wrong = cli.run_import(str(path), "--region", "XX")
+    assert wrong.exit_code == 2
+    assert "Invalid value for '--region': 'XX' is not a region phonenumbers knows" in wrong.stderr
+    assert not cli.db.exists() and not cli.reports.exists()
+    assert cli("inspect", str(path), "--region", "uk").exit_code == 2  # GB is the code
+    lower = cli.run_import(str(path), "--region", "gb", "--json")
+    assert lower.exit_code == 0, lower.output
+    assert cli.query("SELECT phone_number FROM contacts") == [("+442079460018",)]
 
 
 def test_campaign_list_json(cli: Cli, tmp_path: Path) -> None:

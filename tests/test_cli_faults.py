@@ -343,6 +343,29 @@ def test_store_held_by_another_process_is_store_busy(cli: Cli, tmp_path: Path) -
     assert import_records(cli) == records_before  # STORE_BUSY leaves no import record
 
 
+def test_every_store_command_takes_lock_timeout(cli: Cli, tmp_path: Path) -> None:
+    """The busy message names --lock-timeout: every command that opens the store has it."""
+    seeded(cli, tmp_path)
+    path = write_csv(tmp_path, "phone\n5550000009\n")
+    commands = [
+        ["campaign", "create", "B"],
+        ["campaign", "list"],
+        ["imports", "list"],
+        ["contacts", "export", "--out", str(tmp_path / "out.csv")],
+        ["inspect", str(path)],
+    ]
+    holder = _hold(cli.db, 60)
+    try:
+        results = [cli(*command, "--lock-timeout", "0.2") for command in commands]
+    finally:
+        holder.kill()
+        holder.wait()
+    for command, result in zip(commands, results, strict=True):
+        assert result.exit_code == 75, (command, result.output)
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+        assert "waited 0.2s (--lock-timeout)" in result.stderr
+
+
 def test_store_let_go_within_lock_timeout_imports(cli: Cli, tmp_path: Path) -> None:
     campaign = seeded(cli, tmp_path)
     path = write_csv(tmp_path, "phone\n5550000009\n")
@@ -427,6 +450,61 @@ def test_unreadable_file_is_file_not_found(
     assert summary["error"]["code"] == "FILE_NOT_FOUND"
     assert tables(cli) == before
     assert import_records(cli)[-1][1:] == ("failed", "FILE_NOT_FOUND")
+
+
+@pytest.mark.parametrize("case", ["no_read_permission", "name_too_long", "parent_is_a_file"])
+def test_file_that_cannot_be_reached_is_file_not_found_and_the_next_file_imports(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """Exit 66 for each (SPEC 10: missing or unreadable), with its summary and failed record,
+    and the file after it still imported (SPEC 2). Click's own `readable` check used to make
+    an unreadable file a usage error (exit 2) that stopped the whole run; a stat refused
+    (ENAMETOOLONG, EACCES on a folder) was an internal failure (exit 70)."""
+    seeded(cli, tmp_path)
+    before = tables(cli)
+    good = write_csv(tmp_path, "phone\n5550000021\n", "good.csv")
+    bad = {
+        "no_read_permission": write_csv(tmp_path, "phone\n5550000022\n", "locked.csv"),
+        "name_too_long": tmp_path / ("x" * 300 + ".csv"),
+        "parent_is_a_file": good / "inside.csv",
+    }[case]
+    if case == "no_read_permission":  # root ignores chmod: access is refused for this path
+        real_access = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode: Path(p) != bad and real_access(p, mode))
+
+    result = cli.run_import(str(bad), str(good), "--json")
+
+    assert result.exit_code == 66, result.output
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith(f"Error: {bad.name}: File ")
+    failed, imported = (json.loads(line) for line in result.stdout.splitlines())
+    assert failed["error"]["code"] == "FILE_NOT_FOUND" and failed["success"] is False
+    assert (cli.reports / failed["import_id"] / "summary.json").exists()
+    assert imported["success"] is True and imported["counts"]["added"] == 1
+    assert [r[1:] for r in import_records(cli)[-2:]] == [
+        ("failed", "FILE_NOT_FOUND"),
+        ("completed", None),
+    ]
+    assert len(tables(cli)["contacts"]) == len(before["contacts"]) + 1
+
+
+def test_closed_stdout_does_not_stop_the_next_files(cli: Cli, tmp_path: Path) -> None:
+    """`contacts-etl import a b c | head -1`: the reader goes away after the first line; the
+    remaining files are still imported, each with its record, and the run exits 0."""
+    seeded(cli, tmp_path)
+    files = [write_csv(tmp_path, f"phone\n555000003{i}\n", f"f{i}.csv") for i in range(3)]
+    command = [sys.executable, "-m", "etl", "--db", str(cli.db), "import", *map(str, files)]
+    command += ["--report-dir", str(cli.reports)]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    assert run.stdout is not None and run.stderr is not None
+    run.stdout.close()  # before the first summary is printed
+    stderr = run.stderr.read().decode()
+    assert run.wait(timeout=120) == 0, stderr
+    assert stderr == ""
+    assert [r[1] for r in import_records(cli)[-3:]] == ["completed"] * 3
+    assert cli.query("SELECT count(*) FROM contacts WHERE phone_number LIKE '+1555000003_'") == [
+        (3,)
+    ]
 
 
 def test_report_dir_that_cannot_be_made_stops_before_the_store(cli: Cli, tmp_path: Path) -> None:
