@@ -17,7 +17,7 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
         # de
         "telefon", "handy", "mobil", "mobiltelefon", "rufnummer", "fon",
         # fr
-        "téléphone", "tél", "portable", "mobile",
+        "téléphone", "tél", "portable", "mobile", "cellulaire",
         # es
         "teléfono", "móvil", "celular",
         # pt
@@ -25,18 +25,18 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
         # it
         "telefono", "cellulare",
         # nl
-        "telefoon", "mobiel",
+        "telefoon", "mobiel", "mobiele",
     ),
     "email": (
         "email", "emails", "mail", "mails",
-        "courriel", "mél", "adresse électronique",
+        "courriel", "mél", "adresse électronique", "adresse de messagerie",
         "correo", "correo electrónico",
         "correio eletrônico", "correio electrónico",
         "posta elettronica",
     ),
     "name": (
         "name", "full name", "display name", "contact name", "customer name",
-        "anzeigename", "vollständiger name",
+        "anzeigename", "vollständiger name", "weergavenaam",
         "nom complet", "nombre completo", "nome completo",
         "naam", "volledige naam",
     ),
@@ -90,7 +90,8 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
 MOBILE_WORDS: frozenset[str] = frozenset(
     {
         "mobile", "cell", "cellphone", "cellular", "gsm", "handy", "mobil", "mobiltelefon",
-        "portable", "móvil", "celular", "telemóvel", "cellulare", "mobiel",
+        "portable", "cellulaire", "móvil", "celular", "telemóvel", "cellulare", "mobiel",
+        "mobiele",
     }
 )
 
@@ -109,7 +110,8 @@ PRIMARY_WORDS: frozenset[str] = frozenset(
 COMPANY_WORDS: frozenset[str] = frozenset(
     {
         "company", "corporate", "organization", "organisation", "account", "firma", "firmen",
-        "unternehmen", "société", "entreprise", "empresa", "azienda", "bedrijf",
+        "unternehmen", "société", "entreprise", "empresa", "compañía", "companhia", "azienda",
+        "società", "bedrijf",
     }
 )
 
@@ -123,6 +125,7 @@ PLACES: tuple[str, ...] = (
     # de
     "privat", "geschäftlich", "beruflich", "dienstlich", "arbeit", "büro", "weitere",
     "weiteres", "weiterer", "haupt", "erste", "zweite", "andere", "sonstige", "bevorzugte",
+    "geschäftliche", "berufliche", "dienstliche",
     # fr
     "domicile", "maison", "travail", "bureau", "professionnel", "professionnelle", "pro",
     "perso", "personnel", "personnelle", "privé", "autre", "principal", "principale",
@@ -133,24 +136,26 @@ PLACES: tuple[str, ...] = (
     # pt
     "trabalho", "comercial", "residencial", "pessoal", "outro", "escritório", "primeiro",
     # it
-    "lavoro", "ufficio", "personale", "privato", "altro", "abitazione",
+    "lavoro", "ufficio", "personale", "privato", "altro", "abitazione", "aziendale",
     # nl
-    "thuis", "werk", "zakelijk", "prive", "kantoor", "overig", "ander", "hoofd", "voorkeur",
+    "thuis", "huis", "werk", "zakelijk", "zakelijke", "prive", "persoonlijk", "persoonlijke",
+    "kantoor", "overig", "overige", "ander", "hoofd", "voorkeur",
 )
 
 # Little words between the others (`Numéro de téléphone`, `Name des/der ...`).
 FILLER: tuple[str, ...] = (
     "de", "du", "des", "la", "le", "l", "d", "s", "di", "da", "do", "del", "della", "dello",
-    "van", "von", "der", "of", "the", "a", "en", "et", "y", "e",
+    "van", "von", "der", "of", "the", "a", "en", "et", "y", "e", "op",
 )
 
 # Words allowed beside a field word, per field (besides PLACES for phone and email).
 QUALIFIERS: dict[str, tuple[str, ...]] = {
     "phone_number": (
         *PLACES, "number", "numbers", "num", "no", "nr", "nummer", "numéro", "número",
-        "numero", "dial", "car", "auto", "radio", "voice", "landline", "festnetz", "fixe", "fijo",
-        "fixo", "fisso", "vast", "company", "corporate", "firma", "organization",
-        "organisation", "account",
+        "numero", "dial", "car", "auto", "voiture", "coche", "automóvil", "carro", "radio",
+        "voice", "landline", "festnetz", "fixe", "fijo", "fixo", "fisso", "vast",
+        # a company's own number (`Company Main Phone`, `Hoofdtelefoon bedrijf`)
+        *COMPANY_WORDS,
     ),
     "email": (
         *PLACES, "address", "addresses", "addr", "adresse", "adressen", "adres",
@@ -182,9 +187,13 @@ QUALIFIERS: dict[str, tuple[str, ...]] = {
 # a fax or pager, or somebody else's (SPEC 4.1, point 1). They are never content-detected.
 EXCLUDED_WORDS: dict[str, tuple[str, ...]] = {
     "fax": ("fax", "telefax", "faxnummer", "télécopie", "facsímil", "facsimile"),
-    "pager": ("pager", "beeper", "piepser", "bipeur", "buscapersonas", "cercapersone"),
+    "pager": (
+        "pager", "beeper", "piepser", "bipeur", "radiomessagerie", "buscapersonas", "localizador",
+        "cercapersone", "semafoon",
+    ),
     "somebody else's": (
         "assistant", "assistants", "assistent", "assistentin", "assistente", "asistente",
+        "ayudante",  # es Outlook: `Teléfono del ayudante`
         "secretary", "sekretariat", "secrétaire", "secretaria", "segretaria", "secretaresse",
         "manager", "managers", "vorgesetzte", "vorgesetzten", "owner", "owners", "besitzer",
         "inhaber", "eigentümer", "propriétaire", "propietario", "proprietário",
@@ -198,10 +207,10 @@ EXCLUDED_WORDS: dict[str, tuple[str, ...]] = {
 ATTRIBUTE_WORDS: tuple[str, ...] = (
     "type", "types", "typ", "tipo", "label", "labels", "etikett", "étiquette", "etiqueta",
     "etichetta", "etiket", "display", "angezeigter", "anzeige", "name", "nom", "nombre",
-    "nome", "naam", "status", "verified", "verification", "source", "confidence", "consent",
-    "opt", "opted", "optout", "out", "unsubscribed", "bounced", "bounce", "sent", "open",
-    "opened", "clicked", "replied", "domain", "provider", "count", "date", "datum",
-    "format", "valid", "score", "reason", "id", "extension", "ext",
+    "nome", "naam", "weergavenaam", "status", "verified", "verification", "source",
+    "confidence", "consent", "opt", "opted", "optout", "out", "unsubscribed", "bounced",
+    "bounce", "sent", "open", "opened", "clicked", "replied", "domain", "provider", "count",
+    "date", "datum", "format", "valid", "score", "reason", "id", "extension", "ext",
 )
 
 # Headers of columns that hold numbers that are not phones: never content-detected.

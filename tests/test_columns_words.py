@@ -74,6 +74,8 @@ PHONE, EMAIL = "phone_number", "email"
         ("Firma", "company"),
         ("Funktion", "job_title"),
         ("Land/Region geschäftlich", "country"),
+        ("Autotelefon", PHONE),
+        ("Geschäftliche E-Mail", EMAIL),
         ("Sprache", "locale"),
         ("Zeitzone", "timezone"),
         # fr
@@ -81,6 +83,14 @@ PHONE, EMAIL = "phone_number", "email"
         ("Numéro de téléphone", PHONE),
         ("Adresse e-mail", EMAIL),
         ("Courriel", EMAIL),
+        ("Téléphone mobile", PHONE),
+        ("Tél. mobile", PHONE),
+        ("Téléphone (bureau)", PHONE),
+        ("Téléphone (voiture)", PHONE),
+        ("Téléphone société", PHONE),
+        ("Téléphone cellulaire", PHONE),
+        ("Adresse de messagerie", EMAIL),  # Outlook's e-mail
+        ("Adresse de messagerie 2", EMAIL),
         ("Prénom", "first_name"),
         ("Nom", "last_name"),
         ("Nom complet", "name"),
@@ -90,6 +100,10 @@ PHONE, EMAIL = "phone_number", "email"
         # es
         ("Teléfono móvil", PHONE),
         ("Celular", PHONE),
+        ("Teléfono del trabajo", PHONE),
+        ("Teléfono del automóvil", PHONE),
+        ("Teléfono de la empresa", PHONE),
+        ("Dirección de correo electrónico", EMAIL),
         ("Correo electrónico", EMAIL),
         ("Apellidos", "last_name"),
         ("Nombre de la empresa", "company"),
@@ -100,12 +114,20 @@ PHONE, EMAIL = "phone_number", "email"
         # pt
         ("Telemóvel", PHONE),
         ("Telefone", PHONE),
+        ("Telefone celular", PHONE),
+        ("Telefone do carro", PHONE),
+        ("Telefone principal da empresa", PHONE),
+        ("Endereço de email", EMAIL),
         ("Sobrenome", "last_name"),
         ("Empresa", "company"),
         ("Função", "job_title"),
         # it
         ("Cellulare", PHONE),
         ("Numero di telefono", PHONE),
+        ("Telefono ufficio", PHONE),
+        ("Telefono principale società", PHONE),
+        ("Cellulare aziendale", PHONE),
+        ("E-mail aziendale", EMAIL),
         ("Indirizzo email", EMAIL),
         ("Cognome", "last_name"),
         ("Azienda", "company"),
@@ -113,6 +135,20 @@ PHONE, EMAIL = "phone_number", "email"
         # nl
         ("Telefoonnummer", PHONE),
         ("Mobiel nummer", PHONE),
+        ("Mobiele telefoon", PHONE),  # Outlook's
+        ("Telefoon thuis", PHONE),
+        ("Telefoon op werk", PHONE),
+        ("Telefoon op werk 2", PHONE),
+        ("Telefoon (werk)", PHONE),
+        ("Telefoon privé", PHONE),
+        ("Autotelefoon", PHONE),
+        ("Zakelijke telefoon", PHONE),
+        ("Hoofdtelefoon", PHONE),
+        ("Hoofdtelefoon bedrijf", PHONE),
+        ("Andere telefoon", PHONE),
+        ("Huistelefoon", PHONE),
+        ("E-mailadres 2", EMAIL),
+        ("Zakelijk e-mailadres", EMAIL),
         ("E-mailadres", EMAIL),
         ("Voornaam", "first_name"),
         ("Achternaam", "last_name"),
@@ -132,6 +168,14 @@ def test_words_name_a_field(header: str, field: str) -> None:
         ("Business Fax", "fax"),
         ("Fax geschäftlich", "fax"),
         ("Faxnummer", "fax"),
+        ("Fax op werk", "fax"),
+        ("Fax thuis", "fax"),
+        ("Télécopie (bureau)", "fax"),
+        ("Semafoon", "pager"),
+        ("Localizador", "pager"),
+        ("Récepteur de radiomessagerie", "pager"),
+        ("Teléfono del ayudante", "somebody else's"),
+        ("Telefoon assistent", "somebody else's"),
         ("Pager", "pager"),
         ("Pager Number", "pager"),
         ("Assistant's Phone", "somebody else's"),
@@ -147,6 +191,8 @@ def test_words_name_a_field(header: str, field: str) -> None:
         ("Email Status", "attribute: status"),
         ("Primary Email Source", "attribute: source"),
         ("HasOptedOutOfEmail", "attribute: opted"),
+        ("Weergavenaam e-mail", "attribute: weergavenaam"),
+        ("Nom complet de l'adresse de messagerie", "attribute: nom"),
     ],
 )
 def test_excluded_headers_name_no_field(header: str, note: str) -> None:
@@ -180,6 +226,15 @@ def test_look_alikes_name_no_field(header: str) -> None:
         (PHONE, "Mobiltelefon 2", 1),
         (PHONE, "Téléphone portable", 1),
         (PHONE, "Handy", 1),
+        (PHONE, "Mobiele telefoon", 1),
+        (PHONE, "Téléphone mobile", 1),
+        (PHONE, "Téléphone cellulaire", 1),
+        (PHONE, "Telefone celular", 1),
+        (PHONE, "Teléfono del automóvil", 3),  # a car phone, not `auto` + `móvil`
+        (PHONE, "Hoofdtelefoon", 2),
+        (PHONE, "Hoofdtelefoon bedrijf", 3),
+        (PHONE, "Telefono principale società", 3),
+        (PHONE, "Telefoon thuis", 3),
         (PHONE, "Primary Phone", 2),
         (PHONE, "Haupttelefon", 2),
         (PHONE, "First Phone", 2),
@@ -219,6 +274,31 @@ def test_words_only_fill_fields_the_aliases_left_unresolved() -> None:
         "column 'Work Country' also resolves to country; kept as variable 'work_country'"
         in plan.warnings
     )
+
+
+def test_dutch_outlook_export_takes_the_mobile_first(cli: Cli, tmp_path: Path) -> None:
+    text = (
+        "Voornaam,Telefoon thuis,Mobiele telefoon,Fax op werk,E-mailadres\n"
+        "Ann,,0612345678,020 7654321,a@x.nl\n"
+        "Bob,020 1234567,0687654321,,b@x.nl\n"
+        "Cy,020 1112223,,020 7654321,c@x.nl\n"
+    )
+    result = cli.run_import(str(write_csv(tmp_path, text)), "--region", "NL", "--json")
+    assert result.exit_code == 0, result.output
+    summary = cli.summary(result)
+    assert summary["columns"] == {
+        "Voornaam": "first_name",
+        "Telefoon thuis": "phone_number",
+        "Mobiele telefoon": "phone_number",
+        "Fax op werk": "fax_op_werk",
+        "E-mailadres": "email",
+    }
+    assert summary["warnings"] == ["not phone/email candidates: 'Fax op werk' (fax)"]
+    assert cli.query("SELECT phone_number, email FROM contacts ORDER BY email") == [
+        ("+31612345678", "a@x.nl"),
+        ("+31687654321", "b@x.nl"),
+        ("+31201112223", "c@x.nl"),
+    ]
 
 
 def test_mapping_beats_words() -> None:
