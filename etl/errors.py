@@ -11,6 +11,7 @@ class EtlError(Exception):
         super().__init__(message)
         self.message = message
         self.step = step
+        self.file_sha256: str | None = None  # set once the file's bytes were read
 
 
 class FileNotFound(EtlError):

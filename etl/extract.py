@@ -17,6 +17,7 @@ import polars as pl
 
 from etl.errors import (
     EmptyFile,
+    EtlError,
     FileNotFound,
     FileTooLarge,
     InvalidArgument,
@@ -439,10 +440,21 @@ def read_table(
         raise InvalidArgument(f"--delimiter cannot be {delimiter!r}")
     codec = canonical_codec(encoding)
     data, sha = read_file_bytes(path, max_bytes)
-    _check_not_binary(data, codec)
-    utf8, codec = to_utf8(data, encoding)
-    del data
-    utf8, warnings = clean_text(utf8)
+    try:
+        _check_not_binary(data, codec)
+        utf8, codec = to_utf8(data, encoding)
+        del data
+        utf8, warnings = clean_text(utf8)
+        return _parse_text(utf8, warnings, sha, codec, delimiter, max_rows)
+    except EtlError as exc:  # a file that was read is named by its hash in the summary
+        exc.file_sha256 = sha
+        raise
+
+
+def _parse_text(
+    utf8: bytes, warnings: list[str], sha: str, codec: str, delimiter: str, max_rows: int
+) -> RawTable:
+    """The header and rows of the file's text (UTF-8, cleaned)."""
     head = utf8[:_HEAD_BYTES].decode("utf-8", errors="ignore")
     delim, records, index = sniff(head, delimiter)
     header_line, after_header, cells = records[index]

@@ -501,6 +501,7 @@ def _fail(
     if exc.__cause__ is not None:  # the traceback of an internal failure, shown with -v
         log.info("%s: %s", path.name, exc.message, exc_info=exc.__cause__)
     summary = summary or base_summary(path, import_id, opts)
+    summary["file_sha256"] = summary["file_sha256"] or exc.file_sha256
     summary.update(
         success=False,
         message=exc.message,

@@ -11,6 +11,7 @@ never touches the contacts that were there.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import runpy
 import shutil
@@ -140,6 +141,10 @@ def test_bad_input_case(cli: Cli, tmp_path: Path, folder: Path, template: tuple[
         assert spec["stderr"] in summary["error"]["message"]
         assert summary["message"] == summary["error"]["message"]
         assert set(summary["counts"].values()) == {0}
+    # a file whose bytes were read is named by their hash, failures of the file included
+    read_codes = {None, "EMPTY_FILE", "TOO_MANY_ROWS", "INVALID_ENCODING", "INVALID_CSV"}
+    if spec["parsed"] or spec["error_code"] in read_codes:
+        assert summary["file_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     if "counts" in spec:
         assert summary["counts"] == spec["counts"]
         assert sum(summary["counts"].values()) == summary["total_rows"]
