@@ -100,9 +100,11 @@ def first_errors(decided: pl.DataFrame, fields: CellFields, key: str) -> list[di
 
 
 def write_errors_csv(folder: Path, table: RawTable, decided: pl.DataFrame) -> None:
-    """The rejected rows as in the input, plus an `errors` column; formula cells escaped."""
-    width = len(table.headers)
-    cells = [RawTable.cell(i) for i in range(width)]
+    """The rejected rows as in the input, plus an `errors` column; formula cells escaped.
+    An `errors` column of the input (an errors.csv fixed and imported again) is left out:
+    the new one replaces it, and the file stays importable (no duplicate header)."""
+    kept = [i for i, header in enumerate(table.headers) if header != "errors"]
+    cells = [RawTable.cell(i) for i in kept]
     rejected = decided.filter(pl.col("outcome") == "rejected").select("row", "reasons")
     body = (
         table.frame.join(rejected, on="row", how="inner")
@@ -114,7 +116,7 @@ def write_errors_csv(folder: Path, table: RawTable, decided: pl.DataFrame) -> No
     )
     header = io.StringIO()
     csv.writer(header, delimiter=table.delimiter, lineterminator="\n").writerow(
-        [*table.header_cells, "errors"]
+        [*(table.header_cells[i] for i in kept), "errors"]
     )
     with open(folder / "errors.csv", "w", encoding="utf-8", newline="") as out:
         out.write(header.getvalue())

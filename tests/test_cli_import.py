@@ -256,6 +256,27 @@ def test_report_dir_and_report_files(cli: Cli, tmp_path: Path) -> None:
     assert read_back.fetchall() == [(1, "rejected"), (2, "added"), (3, "rejected")]
 
 
+def test_errors_csv_imported_again_keeps_one_errors_column(cli: Cli, tmp_path: Path) -> None:
+    """errors.csv, fixed or not, imports again: its own `errors` column is replaced by the
+    new reasons in the next errors.csv (a second `errors` column was a duplicate header)."""
+    first = cli.summary(
+        cli.run_import(str(write_csv(tmp_path, "phone,name\nbad,Ann\n5551230001,Bo\n")), "--json")
+    )
+    errors_csv = cli.report_file(first, "errors.csv")
+    assert errors_csv.read_text() == "phone,name,errors\nbad,Ann,invalid_phone\n"
+
+    again = cli.run_import(str(errors_csv), "--json")
+    assert again.exit_code == 0, again.output
+    second = cli.summary(again)
+    assert second["counts"]["rejected"] == 1
+    assert cli.report_file(second, "errors.csv").read_text() == errors_csv.read_text()
+
+    fixed = write_csv(tmp_path, errors_csv.read_text().replace("bad", "5551230002"), "fixed.csv")
+    third = cli.summary(cli.run_import(str(fixed), "--json"))
+    assert third["counts"]["added"] == 1 and third["counts"]["rejected"] == 0
+    assert cli.report_file(third, "errors.csv").read_text() == "phone,name,errors\n"
+
+
 def test_summary_fields_and_first_fifty_errors(cli: Cli, tmp_path: Path) -> None:
     lines = ["phone"] + ["bad"] * 60 + ["5551230001"]
     code, summary, _ = _run(cli, write_csv(tmp_path, "\n".join(lines) + "\n"))
