@@ -45,10 +45,12 @@ def json_object(members: list[tuple[str, pl.Expr]]) -> pl.Expr:
 
 
 def raw_json(columns: list[tuple[str, str]]) -> pl.Expr:
-    """The original cells (untrimmed, missing ones null) as a JSON object keyed by header."""
+    """The original cells (untrimmed) as a JSON object keyed by header. An empty cell is `""`
+    whether it was quoted or not, and so is a cell a short row left out (read as empty)."""
     if not columns:
         return pl.lit("{}")
-    return pl.struct([pl.col(name).alias(header) for header, name in columns]).struct.json_encode()
+    cells = [pl.col(name).fill_null("").alias(header) for header, name in columns]
+    return pl.struct(cells).struct.json_encode()
 
 
 def reasons(flags: list[tuple[str, pl.Expr]]) -> pl.Expr:

@@ -250,10 +250,23 @@ def test_report_dir_and_report_files(cli: Cli, tmp_path: Path) -> None:
         "phone": "=cmd|' /C calc'!A0",
         "note": "x",
     }
+
     # plain Parquet types (no Arrow string views): any reader takes it, DuckDB included
     assert "view" not in str(pq.read_schema(folder / "rows.parquet"))
     read_back = duckdb.sql(f"SELECT row, outcome FROM '{folder / 'rows.parquet'}' ORDER BY row")
     assert read_back.fetchall() == [(1, "rejected"), (2, "added"), (3, "rejected")]
+
+
+def test_raw_holds_every_cell_as_text_empty_ones_as_empty_strings(cli: Cli, tmp_path: Path) -> None:
+    """`raw`: the cells untrimmed; empty ones `""` whether quoted, unquoted or left out by a
+    short row (Polars reads an unquoted empty cell as null: it used to show as null)."""
+    path = write_csv(tmp_path, 'phone,a,b,c\n5551230001,, "",\n5551230002," x "\n')
+    rows = cli.rows(cli.summary(cli.run_import(str(path), "--json")))
+    raw = [json.loads(value) for value in rows.get_column("raw")]
+    assert raw == [
+        {"phone": "5551230001", "a": "", "b": ' ""', "c": ""},
+        {"phone": "5551230002", "a": " x ", "b": "", "c": ""},
+    ]
 
 
 def test_errors_csv_imported_again_keeps_one_errors_column(cli: Cli, tmp_path: Path) -> None:
