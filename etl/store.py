@@ -133,6 +133,17 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         WHERE error_code IS NOT NULL;
         """,
     ),
+    (
+        # Entry ids are never issued twice: `--replace-pending` deletes entries, and the
+        # next ids were max(entry_id) + 1.., so a deleted entry's id came back for another
+        # contact (a dialer that kept it would act on the wrong one). The highest id ever
+        # issued is kept here when entries are deleted.
+        4,
+        """
+        CREATE TABLE id_marks (name VARCHAR PRIMARY KEY, last_id BIGINT NOT NULL);
+        INSERT INTO id_marks SELECT 'entry_id', coalesce(max(entry_id), 0) FROM campaign_contacts;
+        """,
+    ),
 )
 
 
@@ -451,14 +462,19 @@ def write_import(
     now = utc_now()
     _run(con, "BEGIN TRANSACTION")
     try:
+        last_entry = _run(
+            con,
+            "SELECT greatest(coalesce(max(entry_id), 0), "
+            "(SELECT last_id FROM id_marks WHERE name = 'entry_id')) FROM campaign_contacts",
+        )[0][0]
         if writes.replace_pending and writes.campaign_id is not None:
+            _run(con, "UPDATE id_marks SET last_id = ? WHERE name = 'entry_id'", [last_entry])
             _run(
                 con,
                 "DELETE FROM campaign_contacts "
                 "WHERE campaign_id = ? AND status IN ('pending', 'skipped')",
                 [writes.campaign_id],
             )
-        last_entry = _run(con, "SELECT coalesce(max(entry_id), 0) FROM campaign_contacts")[0][0]
         for batch in writes.batches:
             _write_batch(con, batch, writes, last_entry, now)
         insert_import_record(con, record)

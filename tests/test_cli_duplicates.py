@@ -484,6 +484,23 @@ def test_replace_pending_deletes_pending_and_skipped_only(cli: Cli, tmp_path: Pa
     assert by_id[other] == {"pending": 4, "skipped": 0, "completed": 0, "failed": 0}
 
 
+def test_entry_ids_of_deleted_entries_are_never_issued_again(cli: Cli, tmp_path: Path) -> None:
+    """--replace-pending deletes the top entries; the next entries, in this import and the
+    ones after it, get ids above every id ever issued (a reused id pointed a dialer that
+    kept it at another contact)."""
+    campaign, _ = _replace_setup(cli, tmp_path)  # entries 1-4 here, 5-8 in the other
+    issued = {row[0] for row in cli.query("SELECT entry_id FROM campaign_contacts")}
+    con = duckdb.connect(str(cli.db))  # the other campaign's entries, all pending, go too
+    con.execute("UPDATE campaign_contacts SET campaign_id = ? WHERE entry_id > 4", [campaign])
+    con.close()
+    nothing = HEADER + "+15550100001,p1@example.com,P1,,run2,\n"  # entry 1 is pending
+    run(cli, tmp_path, nothing, "--campaign", str(campaign), "--replace-pending", name="a.csv")
+    run(cli, tmp_path, FIVE, "--campaign", str(campaign), "--replace-pending", name="b.csv")
+    now = {row[0] for row in cli.query("SELECT entry_id FROM campaign_contacts")}
+    new = now - issued
+    assert new and min(new) > max(issued), (sorted(issued), sorted(now))
+
+
 def test_replace_pending_dry_run_counts_without_writing(cli: Cli, tmp_path: Path) -> None:
     campaign, _ = _replace_setup(cli, tmp_path)
     before = cli.snapshot()
