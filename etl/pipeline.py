@@ -68,6 +68,20 @@ def choose_key(plan: columns.ColumnPlan, key: str) -> str:
     return key
 
 
+def _delimiter_hint(table: extract.RawTable) -> str:
+    """For a file read with the wrong delimiter: its header is one column holding another."""
+    if len(table.headers) != 1:
+        return ""
+    others = [d for d in extract.AUTO_DELIMITERS if d != table.delimiter and d in table.headers[0]]
+    if not others:
+        return ""
+    shown = "tab" if others[0] == "\t" else repr(others[0])
+    return (
+        f"; the header is one column holding {shown}: if that is the delimiter, use "
+        f"--delimiter {shown} (or auto)"
+    )
+
+
 def base_summary(path: Path, import_id: str, opts: ImportOptions) -> dict[str, Any]:
     return {
         "success": False,
@@ -254,7 +268,11 @@ def resolve_and_normalize(
     )
     summary["columns"], summary["resolution"] = plan.summary_columns(), plan.resolution()
     summary["warnings"] = [*table.warnings, *plan.warnings]
-    key = choose_key(plan, opts.key)
+    try:
+        key = choose_key(plan, opts.key)
+    except NoKeyColumn as exc:
+        exc.message += _delimiter_hint(table)
+        raise
     summary["key"] = key
     clean = transform.normalize_rows(
         table,

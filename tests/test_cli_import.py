@@ -388,6 +388,40 @@ def test_no_key_column_exit_65(cli: Cli, tmp_path: Path, key: str, message: str)
     assert summary["error"]["code"] == "NO_KEY_COLUMN"
     assert summary["counts"] == {k: 0 for k in summary["counts"]}
     assert cli.query("SELECT count(*) FROM contacts") == [(0,)]
+    assert "delimiter" not in result.stderr  # no hint: the header has two columns
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "hint"),
+    [
+        (
+            "Phone;Name\n5551230001;Ann\n",
+            [],
+            "holding ';': if that is the delimiter, use --delimiter ';'",
+        ),
+        (
+            "Phone\tName\n5551230001\tAnn\n",
+            [],
+            "holding tab: if that is the delimiter, use --delimiter tab",
+        ),
+        ("Phone,Name\n5551230001,Ann\n", ["--delimiter", ";"], "holding ',': if that is"),
+    ],
+)
+def test_no_key_column_of_a_file_read_with_another_delimiter_says_so(
+    cli: Cli, tmp_path: Path, text: str, args: list[str], hint: str
+) -> None:
+    """A one-column header holding another delimiter: the error says which option to use."""
+    before = cli.snapshot()
+    result = cli.run_import(str(write_csv(tmp_path, text)), "--json", *args)
+    assert result.exit_code == 65
+    assert len(result.stderr.splitlines()) == 1
+    assert "No phone column detected" in result.stderr and hint in result.stderr
+    assert cli.summary(result)["error"]["code"] == "NO_KEY_COLUMN"
+    assert {k: v for k, v in cli.snapshot().items() if k != "imports"} == {
+        k: v for k, v in before.items() if k != "imports"
+    }
+    fixed = cli.run_import(str(write_csv(tmp_path, text)), "--json", "--delimiter", "auto")
+    assert fixed.exit_code == 0, fixed.output
 
 
 @pytest.mark.parametrize(
