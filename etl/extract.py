@@ -164,12 +164,14 @@ def to_utf8(data: bytes, encoding: str) -> tuple[bytes, str]:
         codec = "utf-16-le"
     if codec == "utf-8" and data.isascii():  # ASCII is valid UTF-8; checking is ~20x cheaper
         return data, codec
+    if not codec.startswith("utf") and data.startswith(codecs.BOM_UTF8):
+        data = data[3:]  # a UTF-8 byte order mark, whatever --encoding says (read_table warns)
     try:
         text = data.decode("utf-8-sig" if codec == "utf-8" else codec)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InvalidEncoding(
-            f"Line {line}: bytes that are not valid {codec} (try --encoding cp1252 or latin-1)",
+            f"Line {line}: bytes that are not valid {codec} ({_encoding_hint(data, codec)})",
             step="extract",
         ) from exc
     if codec == "utf-8":
@@ -181,6 +183,24 @@ def to_utf8(data: bytes, encoding: str) -> tuple[bytes, str]:
             step="extract",
         )
     return utf8, codec
+
+
+def _encoding_hint(data: bytes, codec: str) -> str:
+    if codec != "utf-8":
+        return "check --encoding: utf-8, cp1252, latin-1, utf-16, ..."
+    if data.startswith(codecs.BOM_UTF8):  # marked as UTF-8: another encoding would garble it
+        return "it starts with a UTF-8 byte order mark but mixes in other bytes: re-export as UTF-8"
+    return "try --encoding cp1252 or latin-1"
+
+
+def bom_warnings(data: bytes, codec: str) -> list[str]:
+    """A UTF-8 byte order mark on a file read in an 8-bit encoding: dropped, and said."""
+    if codec.startswith("utf") or not data.startswith(codecs.BOM_UTF8):
+        return []
+    return [
+        f"the file starts with a UTF-8 byte order mark but was read as {codec} (--encoding); "
+        "if accented letters look wrong, import it with --encoding utf-8"
+    ]
 
 
 def clean_text(utf8: bytes) -> tuple[bytes, list[str]]:
@@ -442,10 +462,11 @@ def read_table(
     data, sha = read_file_bytes(path, max_bytes)
     try:
         _check_not_binary(data, codec)
+        marked = bom_warnings(data, codec)
         utf8, codec = to_utf8(data, encoding)
         del data
         utf8, warnings = clean_text(utf8)
-        return _parse_text(utf8, warnings, sha, codec, delimiter, max_rows)
+        return _parse_text(utf8, marked + warnings, sha, codec, delimiter, max_rows)
     except EtlError as exc:  # a file that was read is named by its hash in the summary
         exc.file_sha256 = sha
         raise
