@@ -78,7 +78,7 @@ def test_json_object_round_trips_any_text(pairs: list[tuple[str, str | None]]) -
     assert json.loads(text) == expected
 
 
-def test_raw_json_keeps_nulls_and_spaces() -> None:
-    frame = pl.DataFrame({"c0": [" a "], "c1": [None]})
-    text = frame.select(raw_json([("Phone", "c0"), ("Name", "c1")])).item()
-    assert json.loads(text) == {"Phone": " a ", "Name": None}
+def test_raw_json_keeps_spaces_and_empty_cells_as_empty_strings() -> None:
+    frame = pl.DataFrame({"c0": [" a "], "c1": [None], "c2": [""]})
+    text = frame.select(raw_json([("Phone", "c0"), ("Name", "c1"), ("Note", "c2")])).item()
+    assert json.loads(text) == {"Phone": " a ", "Name": "", "Note": ""}
