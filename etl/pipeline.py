@@ -158,7 +158,23 @@ def run(
         mapping = load_mapping(opts.mapping)
         table = _read_beside_store_checks(path, opts, session, import_id)
         _note_read(table, summary)
+        log.info(
+            "%s: %d rows read in %.3fs (%s, delimiter %r, header on line %d)",
+            path.name,
+            table.total_rows,
+            time.perf_counter() - clock,
+            table.encoding,
+            table.delimiter,
+            table.header_line,
+        )
         plan, key, clean = resolve_and_normalize(table, mapping, opts, summary, memo)
+        log.info(
+            "%s: key %s; columns %s; normalized at %.3fs",
+            path.name,
+            key,
+            summary["columns"],
+            time.perf_counter() - clock,
+        )
         fields = transform.CellFields(table, plan)
         folder = report.report_folder(opts.report_dir, import_id)
         decided = _decide_and_write(
@@ -195,6 +211,7 @@ def run(
         return result
     summary["duration_s"] = round(time.perf_counter() - clock, 4)
     report.write_summary(folder, summary)
+    log.info("%s: store and reports written at %.3fs: %s", path.name, summary["duration_s"], folder)
     return ImportResult(summary, 0, decided)
 
 

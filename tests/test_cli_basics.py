@@ -80,6 +80,24 @@ def test_the_process_exit_keeps_output_codes_and_the_store(tmp_path: Path) -> No
     assert sorted(r["status"] for r in records) == ["completed", "failed"]
 
 
+def test_verbose_logs_the_steps_on_stderr_and_default_logs_nothing(tmp_path: Path) -> None:
+    """-v: what was read, the key and columns, when the import was written (one line each,
+    stderr); stdout keeps the summary alone. Without -v a good import prints nothing there."""
+    csv = write_csv(tmp_path, "Phone;Name\n5551230001;Ann\n")
+    base = [sys.executable, "-m", "etl", "--db", str(tmp_path / "s.duckdb")]
+    args = ["import", str(csv), "--delimiter", ";", "--json", "--report-dir", str(tmp_path / "r")]
+    quiet = subprocess.run(base + args, capture_output=True, text=True, cwd=ROOT)
+    loud = subprocess.run([*base, "-v", *args], capture_output=True, text=True, cwd=ROOT)
+    assert quiet.returncode == loud.returncode == 0, loud.stderr
+    assert quiet.stderr == ""
+    lines = loud.stderr.splitlines()
+    assert len(lines) == 3 and all(line.startswith("INFO input.csv: ") for line in lines)
+    assert "1 rows read in" in lines[0] and "delimiter ';', header on line 1" in lines[0]
+    assert "key phone; columns {'Phone': 'phone_number', 'Name': 'name'}" in lines[1]
+    assert "store and reports written at" in lines[2]
+    assert json.loads(loud.stdout)["success"] is True
+
+
 def test_campaign_create_prints_only_the_id(cli: Cli) -> None:
     first = cli("campaign", "create", "Spring")
     assert first.exit_code == 0 and first.stdout == "1\n"
