@@ -65,7 +65,9 @@ def store_connection(ctx: Context, lock_timeout: float) -> Iterator[duckdb.DuckD
 
 
 pass_ctx = click.make_pass_decorator(Context)
-CAMPAIGN_ID = click.IntRange(min=1, max=2**63 - 1)  # campaigns.campaign_id is a BIGINT
+# campaigns.campaign_id is a BIGINT: a number outside it is a usage error, one inside it
+# that names no campaign is CAMPAIGN_NOT_FOUND (exit 67, SPEC section 2), 0 included.
+CAMPAIGN_ID = click.IntRange(min=-(2**63), max=2**63 - 1)
 lock_timeout_option = click.option(  # every command that opens the store
     "--lock-timeout",
     type=click.FloatRange(min=0),
