@@ -157,15 +157,21 @@ def canonical_codec(encoding: str) -> str:
         raise InvalidArgument(f"Unknown encoding: {encoding!r} (--encoding)") from exc
 
 
-def to_utf8(data: bytes, encoding: str) -> tuple[bytes, str]:
-    """The file as UTF-8 bytes without BOM, and the canonical encoding name."""
+def to_utf8(data: bytes, encoding: str) -> tuple[bytes, str, list[str]]:
+    """The file as UTF-8 bytes without BOM, the canonical encoding name, and a warning when
+    a UTF-8 byte order mark starts a file read in an 8-bit encoding (dropped all the same)."""
     codec = canonical_codec(encoding)
     if codec == "utf-16" and data[:2] not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         codec = "utf-16-le"
     if codec == "utf-8" and data.isascii():  # ASCII is valid UTF-8; checking is ~20x cheaper
-        return data, codec
+        return data, codec, []
+    warnings = []
     if not codec.startswith("utf") and data.startswith(codecs.BOM_UTF8):
-        data = data[3:]  # a UTF-8 byte order mark, whatever --encoding says (read_table warns)
+        data = data[3:]
+        warnings.append(
+            f"the file starts with a UTF-8 byte order mark but was read as {codec} "
+            "(--encoding); if accented letters look wrong, import it with --encoding utf-8"
+        )
     try:
         text = data.decode("utf-8-sig" if codec == "utf-8" else codec)
     except UnicodeDecodeError as exc:
@@ -175,14 +181,14 @@ def to_utf8(data: bytes, encoding: str) -> tuple[bytes, str]:
             step="extract",
         ) from exc
     if codec == "utf-8":
-        return (data[3:] if data.startswith(codecs.BOM_UTF8) else data), codec
+        return (data[3:] if data.startswith(codecs.BOM_UTF8) else data), codec, warnings
     utf8 = text.lstrip("\ufeff").encode("utf-8")
     if codec.startswith(("utf-16", "utf-32")) and _looks_binary(utf8[:_BINARY_SAMPLE]):
         raise InvalidCsv(
             f"This file holds binary data (control characters in its first lines), {_NOT_CSV_HINT}",
             step="extract",
         )
-    return utf8, codec
+    return utf8, codec, warnings
 
 
 def _encoding_hint(data: bytes, codec: str) -> str:
@@ -191,16 +197,6 @@ def _encoding_hint(data: bytes, codec: str) -> str:
     if data.startswith(codecs.BOM_UTF8):  # marked as UTF-8: another encoding would garble it
         return "it starts with a UTF-8 byte order mark but mixes in other bytes: re-export as UTF-8"
     return "try --encoding cp1252 or latin-1"
-
-
-def bom_warnings(data: bytes, codec: str) -> list[str]:
-    """A UTF-8 byte order mark on a file read in an 8-bit encoding: dropped, and said."""
-    if codec.startswith("utf") or not data.startswith(codecs.BOM_UTF8):
-        return []
-    return [
-        f"the file starts with a UTF-8 byte order mark but was read as {codec} (--encoding); "
-        "if accented letters look wrong, import it with --encoding utf-8"
-    ]
 
 
 def clean_text(utf8: bytes) -> tuple[bytes, list[str]]:
@@ -462,8 +458,7 @@ def read_table(
     data, sha = read_file_bytes(path, max_bytes)
     try:
         _check_not_binary(data, codec)
-        marked = bom_warnings(data, codec)
-        utf8, codec = to_utf8(data, encoding)
+        utf8, codec, marked = to_utf8(data, encoding)
         del data
         utf8, warnings = clean_text(utf8)
         return _parse_text(utf8, marked + warnings, sha, codec, delimiter, max_rows)
