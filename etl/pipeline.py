@@ -357,8 +357,8 @@ def _decide_and_write(
     """Steps 4-6: compare with the store, check, write the store and the reports (in
     `folder`; none without). A second thread works beside the store: it computes the
     fields taken from the cells (which need no decision) while the rows are compared and
-    decided, then writes the reports while the store takes the rows (DuckDB and Polars
-    both let go of the GIL)."""
+    decided, then checks the decided rows and writes the reports while the store takes the
+    rows (DuckDB and Polars both let go of the GIL)."""
     con = session.reader()
     with ThreadPoolExecutor(max_workers=1) as side:
         writes_rows = folder is not None or not opts.dry_run  # (inspect writes none)
@@ -376,7 +376,6 @@ def _decide_and_write(
         )
         decided = decide(clean, matches, key, opts)
         rows = report.rows_frame(decided)
-        _check_rows(rows)
         summarize(decided, fields, key, summary)
         record = _import_record(summary, opts, started)
         _write_rows(decided, rows, fields, cell_fields, opts, session, record, folder, side)
@@ -440,13 +439,17 @@ def _write_rows(
     report (when there is a folder; `pool`'s thread appends each slice while the store
     takes it). `cell_fields`: `fields.computed` of each slice. The store commits only
     once the report is complete: a committed import never lacks its report, and a report
-    that cannot be written rolls the import back."""
+    that cannot be written rolls the import back. So does a failed Pandera check of the
+    rows: made by `pool`'s thread while the store takes them (queued behind errors.csv,
+    which the first slice waits for, and before the slices' reports), it is waited for
+    before the commit."""
     flags = _write_flags(decided, opts)
     slices = fields.slices(rows.hstack(flags.get_columns()), OUTPUT_COLUMNS, cell_fields)
     writer = report.RowsWriter(folder, fields.table) if folder is not None else None
     reports: list[Future[None]] = []
     if folder is not None:
         reports.append(pool.submit(report.write_errors_csv, folder, fields.table, decided))
+    checked = pool.submit(_check_rows, rows)
 
     def reported(offset: int, part: pl.DataFrame) -> pl.DataFrame:
         if writer is not None:
@@ -462,6 +465,7 @@ def _write_rows(
             writer.close()
         for done in reports:
             done.result()  # raises what a report write raised
+        checked.result()
 
     batches = (reported(offset, part) for offset, part in slices)
     try:
