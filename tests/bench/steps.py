@@ -3,8 +3,8 @@
 Keep this in step with `pipeline.run` / `pipeline._decide_and_write`. The steps run one
 after the other here; a real run overlaps some of them on a second thread (the file is read
 while the store is opened, the cell fields are computed while the store is compared, the
-rows are checked and the reports written while the store takes the rows), so the sum of the steps is more than
-the `duration_s` a real run reports (the bench prints both).
+rows are checked and the reports written while the store takes the rows), so the sum of
+the steps is more than the `duration_s` a real run reports (the bench prints both).
 """
 
 from __future__ import annotations
