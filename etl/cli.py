@@ -434,7 +434,7 @@ def contacts() -> None:
 def contacts_export(ctx: Context, out: Path, campaign_id: int | None, lock_timeout: float) -> None:
     """Write contacts to Parquet or CSV (by the file's extension)."""
     from etl import store
-    from etl.errors import CampaignNotFound, InvalidArgument
+    from etl.errors import CampaignNotFound
 
     if out.suffix.lower() not in (".parquet", ".csv"):
         raise click.BadParameter("the file must end in .parquet or .csv", param_hint="--out")
@@ -442,14 +442,8 @@ def contacts_export(ctx: Context, out: Path, campaign_id: int | None, lock_timeo
         if campaign_id is not None and not store.campaign_exists(con, campaign_id):
             raise CampaignNotFound(f"Campaign {campaign_id} not found")
         frame = store.export_contacts(con, campaign_id)
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            if out.suffix.lower() == ".csv":
-                frame.write_csv(out)
-            else:
-                frame.write_parquet(out)
-        except OSError as exc:
-            raise InvalidArgument(f"Cannot write {out}: {exc.strerror}") from exc
+    with handled(ctx):  # the store is let go before the file is written
+        store.write_export(frame, out)
     click.echo(f"{frame.height} rows written to {out}", err=True)
 
 

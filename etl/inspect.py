@@ -13,7 +13,7 @@ from etl.mapping import load_mapping
 from etl.memo import OracleMemo
 from etl.normalize import trimmed
 from etl.options import ImportOptions
-from etl.store import StoreSession
+from etl.store import StoreSession, write_whole_file
 from schemas.aliases import CANDIDATE_FIELDS, STANDARD_FIELDS
 
 SAMPLES = 3
@@ -118,10 +118,10 @@ def saved_mapping(plan: ColumnPlan) -> dict[str, str | None]:
 
 
 def write_mapping(path: Path, report: dict[str, Any]) -> None:
-    """Save the mapping for `import --mapping PATH`."""
+    """Save the mapping for `import --mapping PATH` (all or nothing: a nightly import may
+    be reading the one it replaces)."""
     text = json.dumps(report["mapping"], ensure_ascii=False, indent=2) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_whole_file(path, lambda handle: handle.write(text.encode("utf-8")), "--write-mapping")
 
 
 def _delimiter_name(delimiter: str) -> str:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import duckdb
 import polars as pl
@@ -603,6 +604,26 @@ def get_import(con: duckdb.DuckDBPyConnection, import_id: str) -> dict[str, Any]
     return _import_json(rows[0]) if rows else None
 
 
+def write_whole_file(out: Path, write: Callable[[BinaryIO], object], option: str) -> None:
+    """`write` into a new file beside `out`, renamed over it once complete: a write that
+    fails (disk full, interrupted) leaves `out` as it was, never a truncated file where
+    yesterday's export or the mapping a nightly import reads used to be. A missing folder
+    is created. An OSError is one line naming `option` (exit 65, as --report-dir)."""
+    part = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        if not out.parent.exists():
+            out.parent.mkdir(parents=True)
+        with part.open("xb") as handle:
+            write(handle)
+        part.replace(out)
+    except OSError as exc:
+        # Polars' own errors carry no strerror: their text names the cause.
+        raise InvalidArgument(f"Cannot write {out}: {exc.strerror or exc} ({option})") from exc
+    finally:
+        if part.exists():
+            part.unlink()
+
+
 def export_contacts(con: duckdb.DuckDBPyConnection, campaign_id: int | None) -> pl.DataFrame:
     """Contacts, or with a campaign one row per entry with `entry_id`, `status`, `variables`."""
     fields = ", ".join("c." + f for f in CONTACT_FIELDS)
@@ -616,6 +637,14 @@ def export_contacts(con: duckdb.DuckDBPyConnection, campaign_id: int | None) -> 
         f"WHERE e.campaign_id = {int(campaign_id)} ORDER BY e.entry_id"
     )
     return con.sql(sql).pl()
+
+
+def write_export(frame: pl.DataFrame, out: Path) -> None:
+    """`frame` to `out`, as CSV or else Parquet by its extension, all or nothing."""
+    if out.suffix.lower() == ".csv":
+        write_whole_file(out, frame.write_csv, "--out")
+    else:
+        write_whole_file(out, frame.write_parquet, "--out")
 
 
 def replaceable_entry_count(con: duckdb.DuckDBPyConnection, campaign_id: int) -> int:

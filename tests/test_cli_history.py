@@ -356,6 +356,43 @@ def test_export_bad_arguments(
     assert not any(tmp_path.glob("x.*"))
 
 
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_export_to_a_path_that_cannot_be_written(cli: Cli, tmp_path: Path, suffix: str) -> None:
+    run(cli, tmp_path, HEADER + ROWS)
+    (tmp_path / "afile").write_text("not a folder")
+    out = tmp_path / "afile" / f"x{suffix}"
+    result = cli("contacts", "export", "--out", str(out))
+    assert result.exit_code == 65
+    assert result.stdout == ""
+    assert result.stderr == f"Error: Cannot write {out}: Not a directory (--out)\n"
+
+
+def test_failed_export_leaves_the_previous_file(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk that fills up half way must not leave a truncated file where yesterday's
+    good export was: the new file replaces it only once complete."""
+    run(cli, tmp_path, HEADER + ROWS)
+    out = tmp_path / "exports" / "contacts.parquet"
+    previous = _export(cli, out)
+
+    def disk_full(self: pl.DataFrame, target: Any, *args: Any, **kwargs: Any) -> None:
+        half = b"PAR1 half a file"
+        if isinstance(target, str | Path):
+            Path(target).write_bytes(half)
+        else:
+            target.write(half)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", disk_full)
+    result = cli("contacts", "export", "--out", str(out))
+    assert result.exit_code == 65
+    assert result.stderr == f"Error: Cannot write {out}: No space left on device (--out)\n"
+    monkeypatch.undo()
+    assert pl.read_parquet(out).equals(previous)
+    assert [p.name for p in out.parent.iterdir()] == ["contacts.parquet"]  # no leftovers
+
+
 def test_reading_commands_on_a_missing_store_create_it_empty(cli: Cli) -> None:
     """SPEC section 2: the store is created with its schema on first use, reading included:
     before the first import the reading commands answer from an empty store."""

@@ -131,6 +131,16 @@ def test_written_mapping_keeps_mobile_first_by_leaving_later_columns_to_the_word
     assert mapping["Business Fax"] == "business_fax"
 
 
+def test_write_mapping_to_a_path_that_cannot_be_written(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("not a folder")
+    saved = tmp_path / "afile" / "m.json"
+    result = cli("inspect", str(OUTLOOK), "--write-mapping", str(saved))
+    assert result.exit_code == 65
+    assert result.stdout == ""
+    assert result.stderr == f"Error: Cannot write {saved}: Not a directory (--write-mapping)\n"
+    assert not cli.db.exists()
+
+
 def test_inspect_reads_an_existing_store_and_changes_nothing(cli: Cli, tmp_path: Path) -> None:
     campaign = cli.campaign()
     first = cli.run_import(str(OUTLOOK), "--campaign", str(campaign))
