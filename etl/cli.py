@@ -121,6 +121,8 @@ def campaign_create(ctx: Context, name: str, campaign_id: int | None, lock_timeo
     """Create a campaign and print its id."""
     from etl import store
 
+    if not name.strip():  # `campaign create "$NAME"` with NAME unset
+        raise click.BadParameter("a campaign needs a name", param_hint="NAME")
     with store_connection(ctx, lock_timeout) as con:
         click.echo(store.create_campaign(con, name, campaign_id))
 
@@ -362,9 +364,10 @@ def imports() -> None:
 def _print_import(item: dict[str, Any]) -> None:
     c = item["counts"]
     error = f"  {item['error']['code']}: {item['error']['message']}" if item["error"] else ""
+    campaign = "-" if item["campaign_id"] is None else item["campaign_id"]
     click.echo(
         f"{item['import_id']}  {item['started_at']}  {item['status']:<9}  "
-        f"campaign={item['campaign_id']}  {item['file_name']}  rows={item['total_rows']} "
+        f"campaign={campaign}  {item['file_name']}  rows={item['total_rows']} "
         f"added={c['added']} updated={c['updated']} skipped={c['skipped_existing']} "
         f"dup={c['duplicate_in_file']} rejected={c['rejected']}{error}"
     )

@@ -41,6 +41,7 @@ CHECKPOINT_THRESHOLD = "1GB"
 # 14 MB of log (~80 ms at commit) and then the same rows again at the checkpoint when the
 # store was closed (~170 ms).
 ROW_GROUP_SIZE = 16_384
+BIGINT_MAX = 2**63 - 1
 ENTRY_STATUSES = ("pending", "skipped", "completed", "failed")
 COUNT_NAMES = ("added", "updated", "skipped_existing", "duplicate_in_file", "rejected")
 
@@ -250,9 +251,17 @@ def create_campaign(con: duckdb.DuckDBPyConnection, name: str, campaign_id: int 
     if campaign_id is not None and campaign_exists(con, campaign_id):
         raise InvalidArgument(f"Campaign {campaign_id} already exists")
     if campaign_id is None:
-        campaign_id = _run(con, "SELECT coalesce(max(campaign_id), 0) + 1 FROM campaigns")[0][0]
+        campaign_id = _next_campaign_id(con)
     _run(con, "INSERT INTO campaigns VALUES (?, ?, ?)", [campaign_id, name, utc_now()])
     return int(campaign_id)
+
+
+def _next_campaign_id(con: duckdb.DuckDBPyConnection) -> int:
+    """One above the highest id; none when a campaign holds the highest BIGINT (`--id`)."""
+    highest = _run(con, "SELECT max(campaign_id) FROM campaigns")[0][0]
+    if highest == BIGINT_MAX:
+        raise InvalidArgument(f"Campaign {BIGINT_MAX} exists, no id above it: pick one with --id")
+    return int(highest or 0) + 1
 
 
 def campaign_exists(con: duckdb.DuckDBPyConnection, campaign_id: int) -> bool:
@@ -624,25 +633,32 @@ def write_whole_file(out: Path, write: Callable[[BinaryIO], object], option: str
             part.unlink()
 
 
+EXPORT_TIMES = ("created_at", "updated_at")
+CSV_UTC = "%Y-%m-%dT%H:%M:%S%.fZ"  # as `imports show` writes its timestamps
+
+
 def export_contacts(con: duckdb.DuckDBPyConnection, campaign_id: int | None) -> pl.DataFrame:
     """Contacts, or with a campaign one row per entry with `entry_id`, `status`, `variables`."""
     fields = ", ".join("c." + f for f in CONTACT_FIELDS)
     contact_cols = f"c.contact_id, {fields}, c.created_at, c.updated_at, c.import_id"
     if campaign_id is None:
         sql = f"SELECT {contact_cols} FROM contacts c ORDER BY c.contact_id"
-        return con.sql(sql).pl()
-    sql = (
-        f"SELECT {contact_cols}, e.entry_id, e.status, CAST(e.variables AS VARCHAR) AS variables "
-        f"FROM campaign_contacts e JOIN contacts c USING (contact_id) "
-        f"WHERE e.campaign_id = {int(campaign_id)} ORDER BY e.entry_id"
-    )
-    return con.sql(sql).pl()
+    else:
+        sql = (
+            f"SELECT {contact_cols}, e.entry_id, e.status, "
+            "CAST(e.variables AS VARCHAR) AS variables "
+            f"FROM campaign_contacts e JOIN contacts c USING (contact_id) "
+            f"WHERE e.campaign_id = {int(campaign_id)} ORDER BY e.entry_id"
+        )
+    # The store keeps UTC without a zone; a warehouse reading the file must not take the
+    # timestamps for its local time.
+    return con.sql(sql).pl().with_columns(pl.col(EXPORT_TIMES).dt.replace_time_zone("UTC"))
 
 
 def write_export(frame: pl.DataFrame, out: Path) -> None:
     """`frame` to `out`, as CSV or else Parquet by its extension, all or nothing."""
     if out.suffix.lower() == ".csv":
-        write_whole_file(out, frame.write_csv, "--out")
+        write_whole_file(out, lambda f: frame.write_csv(f, datetime_format=CSV_UTC), "--out")
     else:
         write_whole_file(out, frame.write_parquet, "--out")
 

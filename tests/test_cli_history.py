@@ -164,6 +164,13 @@ def test_imports_list_newest_first_and_by_campaign(cli: Cli, tmp_path: Path) -> 
     assert "NO_KEY_COLUMN" in lines[0]
 
 
+def test_imports_list_shows_an_import_without_campaign_as_a_dash(cli: Cli, tmp_path: Path) -> None:
+    run(cli, tmp_path, HEADER + ROWS)
+    line = cli("imports", "list").stdout
+    assert "  campaign=-  input.csv  rows=3 " in line
+    assert "None" not in line
+
+
 def test_imports_show_completed(cli: Cli, tmp_path: Path) -> None:
     first, _, (a, _, _) = _history(cli, tmp_path)
     item = show(cli, a["import_id"])
@@ -264,6 +271,28 @@ def test_campaign_list_counts_entries_by_status(cli: Cli, tmp_path: Path) -> Non
     utc(items[0]["created_at"])
 
 
+@pytest.mark.parametrize("name", ["", "  "])
+def test_campaign_create_needs_a_name(cli: Cli, name: str) -> None:
+    """`campaign create "$NAME"` with NAME unset in a cron script."""
+    result = cli("campaign", "create", name)
+    assert result.exit_code == 2
+    assert "Invalid value for NAME: a campaign needs a name" in result.stderr
+    assert result.stdout == ""
+    assert cli.query("SELECT count(*) FROM campaigns") in ([], [(0,)])
+
+
+def test_campaign_create_after_the_highest_bigint(cli: Cli) -> None:
+    highest = str(2**63 - 1)
+    assert cli("campaign", "create", "Top", "--id", highest).stdout == highest + "\n"
+    result = cli("campaign", "create", "Next")
+    assert result.exit_code == 65
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: Campaign {highest} exists, no id above it: pick one with --id\n"
+    )
+    assert cli("campaign", "create", "Next", "--id", "7").stdout == "7\n"
+
+
 # --- contacts export -----------------------------------------------------------------------
 
 
@@ -318,6 +347,18 @@ def test_export_all_contacts(cli: Cli, tmp_path: Path, suffix: str) -> None:
     assert frame["name"].to_list() == ["Ann", "Bob", "Cy", "Dee"]
     assert "entry_id" not in frame.columns
     assert all(uuid.UUID(value) for value in frame["import_id"])
+
+
+def test_export_timestamps_are_utc(cli: Cli, tmp_path: Path) -> None:
+    """The store keeps UTC without a zone: the file says so, or a warehouse loading it
+    takes the times for its own local time."""
+    _export_setup(cli, tmp_path)
+    parquet = _export(cli, tmp_path / "all.parquet")
+    assert parquet.schema["created_at"] == pl.Datetime("us", "UTC")
+    assert parquet.schema["updated_at"] == pl.Datetime("us", "UTC")
+    csv = _export(cli, tmp_path / "all.csv")
+    assert all(value.endswith("Z") for value in csv["created_at"])
+    assert [utc(v) for v in csv["updated_at"]] == parquet["updated_at"].to_list()
 
 
 def test_export_create_new_gives_a_row_per_entry(cli: Cli, tmp_path: Path) -> None:
