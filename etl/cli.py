@@ -350,7 +350,10 @@ def inspect_(
             session.close()
         if write_mapping is not None:
             inspect.write_mapping(write_mapping, report)
-        click.echo(json.dumps(report, ensure_ascii=False) if as_json else inspect.render(report))
+        text = json.dumps(report, ensure_ascii=False) if as_json else inspect.render(report)
+    # Printed as the other reading commands print: a reader that went away (`| head -1`) is
+    # Click's quiet exit 1, not an internal failure (70).
+    click.echo(text)
 
 
 # --- history and export -------------------------------------------------------------------

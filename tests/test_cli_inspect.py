@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -139,6 +141,19 @@ def test_write_mapping_to_a_path_that_cannot_be_written(cli: Cli, tmp_path: Path
     assert result.stdout == ""
     assert result.stderr == f"Error: Cannot write {saved}: Not a directory (--write-mapping)\n"
     assert not cli.db.exists()
+
+
+def test_a_reader_that_goes_away_is_no_internal_failure(tmp_path: Path) -> None:
+    """`contacts-etl inspect FILE | head -1`: the pipe closes before the report is printed."""
+    command = [sys.executable, "-m", "etl", "--db", str(tmp_path / "s.duckdb")]
+    process = subprocess.Popen(
+        [*command, "inspect", str(OUTLOOK)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # long before the file is read
+    stderr = process.stderr.read().decode()
+    assert process.wait() == 1  # as `imports list` and `campaign list`: Click's own EPIPE exit
+    assert stderr == ""
 
 
 def test_inspect_reads_an_existing_store_and_changes_nothing(cli: Cli, tmp_path: Path) -> None:
