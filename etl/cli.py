@@ -42,7 +42,9 @@ def fail(exc: BaseException, verbose: bool) -> None:
     if isinstance(exc, EtlError):
         click.echo(f"Error: {exc.message}", err=True)
         sys.exit(exc.exit_code)
-    click.echo(f"Error: {type(exc).__name__}: {exc}", err=True)
+    # One line, as for an import (DuckDB adds hints on more lines: 'Did you mean ...?').
+    first_line = (str(exc).strip().splitlines() or [""])[0]
+    click.echo(f"Error: {type(exc).__name__}: {first_line}", err=True)
     sys.exit(70)
 
 

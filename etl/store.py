@@ -165,37 +165,104 @@ def iso_utc(moment: datetime | None) -> str | None:
 
 
 def _is_lock_error(exc: duckdb.Error) -> bool:
-    return "lock" in str(exc).lower()
+    # DuckDB's own words for another process's lock: other errors opening a file also say
+    # "lock" ("block", as in a corrupt file's "invalid block count"), and waiting for those
+    # would turn a broken store into STORE_BUSY, retried by cron night after night.
+    return "could not set lock on file" in str(exc).lower()
+
+
+STORE_OPTION = "--db or CONTACTS_ETL_DB"
+
+
+def unusable_store(db: Path, reason: str) -> InvalidArgument:
+    """A store this command cannot use, named as the option that chose it."""
+    message = f"The store {db} cannot be used: {reason} ({STORE_OPTION})"
+    return InvalidArgument(message, step="store")
 
 
 def connect(db: Path, *, lock_timeout: float, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the store, waiting up to `lock_timeout` seconds for another process to let go."""
+    """Open the store, waiting up to `lock_timeout` seconds for another process to let go;
+    a writer creates it and brings its schema up to date. A path that holds no DuckDB
+    database, a database of something else or a newer schema: `unusable_store`."""
     if not read_only:
-        db.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + max(lock_timeout, 0.0)
-    pause = 0.02  # doubled up to 0.5 s: each attempt opens a database (~10 ms of CPU)
-    while True:
-        try:
-            con = _attach(db, read_only=read_only)
-        except duckdb.IOException as exc:
-            if not _is_lock_error(exc):
-                raise
-            if time.monotonic() >= deadline:
-                raise StoreBusy(
-                    f"The store {db} is held by another process (another import is running?); "
-                    f"waited {lock_timeout:g}s (--lock-timeout). Retry later",
-                    step="store",
-                ) from exc
-            time.sleep(min(pause, max(deadline - time.monotonic(), 0.0)))
-            pause = min(pause * 2, 0.5)
-            continue
+        _make_folder(db)
+    con = _attach_when_free(db, lock_timeout=lock_timeout, read_only=read_only)
+    try:
+        stored_version(con, db)
         if not read_only:
             # Commits are durable in the write-ahead log; folding it into the file (the
             # checkpoint) waits until the command closes the store instead of costing
             # every import's commit ~0.1 s.
             _run(con, f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
             migrate(con)
-        return con
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _make_folder(db: Path) -> None:
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        # mkdir says "File exists" when a file stands where the folder should be.
+        reason = "Not a directory" if isinstance(exc, FileExistsError) else exc.strerror
+        raise unusable_store(db, f"cannot create its folder {db.parent}: {reason}") from exc
+
+
+def _attach_when_free(
+    db: Path, *, lock_timeout: float, read_only: bool
+) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + max(lock_timeout, 0.0)
+    pause = 0.02  # doubled up to 0.5 s: each attempt opens a database (~10 ms of CPU)
+    while True:
+        try:
+            return _attach(db, read_only=read_only)
+        except duckdb.InterruptException:
+            raise  # Ctrl-C, not the store's fault
+        except duckdb.Error as exc:
+            if not _is_lock_error(exc):
+                raise unusable_store(db, _first_line(exc).removeprefix("IO Error: ")) from exc
+            if time.monotonic() >= deadline:
+                raise StoreBusy(
+                    f"The store {db} is held by another process (another import is running?); "
+                    f"waited {lock_timeout:g}s (--lock-timeout). Retry later",
+                    step="store",
+                ) from exc
+        time.sleep(min(pause, max(deadline - time.monotonic(), 0.0)))
+        pause = min(pause * 2, 0.5)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0]
+
+
+def stored_version(con: duckdb.DuckDBPyConnection, db: Path) -> int:
+    """The schema version of the store, 0 for a database that holds no table yet. Tables
+    without a recorded version (another application's database) and a version newer than
+    `MIGRATIONS` (a newer contacts-etl migrated it) are refused: writing to a schema this
+    code does not know could break it, and reading it could mislead."""
+    tables = {
+        name
+        for (name,) in _run(
+            con, "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        )
+    }
+    version = 0
+    if "schema_migrations" in tables:
+        version = int(_run(con, "SELECT coalesce(max(version), 0) FROM schema_migrations")[0][0])
+    others = sorted(tables - {"schema_migrations"})
+    if not version and others:
+        found = ", ".join(others[:5])
+        raise unusable_store(db, f"a DuckDB database of something else (tables {found})")
+    known = MIGRATIONS[-1][0]
+    if version > known:
+        raise unusable_store(
+            db,
+            f"its schema is version {version}, newer than this contacts-etl knows "
+            f"({known}); use a newer contacts-etl",
+        )
+    return version
 
 
 def _attach(db: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -677,7 +744,8 @@ def replaceable_entry_count(con: duckdb.DuckDBPyConnection, campaign_id: int) ->
 class StoreSession:
     """The store as one command uses it: opened on first need, held until `close`.
 
-    A dry run never creates or writes the store: it reads it when it exists.
+    A dry run never creates or writes the store: it reads it when it exists and holds the
+    schema (a DuckDB file without tables reads as no store at all).
     """
 
     def __init__(self, db: Path, *, lock_timeout: float, dry_run: bool = False) -> None:
@@ -691,7 +759,11 @@ class StoreSession:
         if not self.dry_run:
             return self.writer()
         if self._con is None and self.db.exists():
-            self._con = connect(self.db, lock_timeout=self.lock_timeout, read_only=True)
+            con = connect(self.db, lock_timeout=self.lock_timeout, read_only=True)
+            if stored_version(con, self.db):
+                self._con = con
+            else:
+                con.close()
         return self._con
 
     def writer(self) -> duckdb.DuckDBPyConnection:

@@ -163,6 +163,25 @@ def test_internal_failure_traceback_only_with_verbose(tmp_path: Path, verbose: b
         assert done.stderr == last
 
 
+def test_internal_failure_of_a_reading_command_is_one_line(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB puts hints on further lines ('Did you mean ...?'): only the first is shown."""
+    cli.campaign()
+
+    def hinted(con: duckdb.DuckDBPyConnection) -> None:
+        raise duckdb.CatalogException(
+            'Catalog Error: Table with name campaigns does not exist!\nDid you mean "pg_class"?'
+        )
+
+    monkeypatch.setattr(store, "list_campaigns", hinted)
+    result = cli("campaign", "list")
+    assert result.exit_code == 70
+    assert result.stderr == (
+        "Error: CatalogException: Catalog Error: Table with name campaigns does not exist!\n"
+    )
+
+
 # --- a process killed in the middle of a large import ------------------------------------
 
 # Over DuckDB's row group size (122,880): the insert then writes row groups into the database

@@ -61,3 +61,33 @@ def test_imports_table_has_the_spec_columns(cli: Cli) -> None:
         "report_dir",
     }
     assert spec <= names
+
+
+def test_a_store_of_a_newer_version_is_refused_and_left_alone(cli: Cli, tmp_path: Path) -> None:
+    """A newer contacts-etl migrated the store (a rollback of the deployment, an old copy
+    on another host): writing to a schema this code does not know could break it."""
+    cli.campaign()
+    newer = store.MIGRATIONS[-1][0] + 1
+    con = duckdb.connect(str(cli.db))
+    con.execute("INSERT INTO schema_migrations VALUES (?, now())", [newer]).fetchall()
+    con.close()
+    before = cli.db.read_bytes()
+    path = tmp_path / "input.csv"
+    path.write_text("phone\n5550000009\n")
+    commands = [
+        ["campaign", "list"],
+        ["imports", "list"],
+        ["inspect", str(path)],
+        ["import", str(path), "--campaign", "1", "--report-dir", str(cli.reports)],
+        ["import", str(path), "--dry-run", "--report-dir", str(cli.reports)],
+    ]
+    for command in commands:
+        result = cli(*command)
+        assert result.exit_code == 65, (command, result.output)
+        (line,) = result.stderr.splitlines()
+        assert line.endswith(
+            f"The store {cli.db} cannot be used: its schema is version {newer}, newer than "
+            f"this contacts-etl knows ({newer - 1}); use a newer contacts-etl "
+            "(--db or CONTACTS_ETL_DB)"
+        ), line
+    assert cli.db.read_bytes() == before
