@@ -355,6 +355,7 @@ def test_store_held_by_another_process_is_store_busy(cli: Cli, tmp_path: Path) -
     assert result.exit_code == 75, result.output
     assert len(result.stderr.splitlines()) == 1
     assert "held by another process" in result.stderr and "--lock-timeout" in result.stderr
+    assert f"(PID {holder.pid}: " in result.stderr  # who to ask, or to kill
     printed = json.loads(result.stdout.splitlines()[-1])
     summary = json.loads((cli.reports / printed["import_id"] / "summary.json").read_text())
     assert summary["success"] is False and summary["error"]["code"] == "STORE_BUSY"
