@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from etl import __version__
-from etl.errors import EtlError
+from etl.errors import EtlError, first_line
 
 if TYPE_CHECKING:
     import duckdb
@@ -42,9 +42,7 @@ def fail(exc: BaseException, verbose: bool) -> None:
     if isinstance(exc, EtlError):
         click.echo(f"Error: {exc.message}", err=True)
         sys.exit(exc.exit_code)
-    # One line, as for an import (DuckDB adds hints on more lines: 'Did you mean ...?').
-    first_line = (str(exc).strip().splitlines() or [""])[0]
-    click.echo(f"Error: {type(exc).__name__}: {first_line}", err=True)
+    click.echo(f"Error: {type(exc).__name__}: {first_line(exc)}", err=True)
     sys.exit(70)
 
 

@@ -1,6 +1,12 @@
 """File-level errors: each carries the SPEC error code and the sysexits exit code."""
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's text: errors are one line on stderr (DuckDB adds
+    hints on more lines, 'Did you mean ...?')."""
+    return (str(exc).strip().splitlines() or [""])[0]
+
+
 class EtlError(Exception):
     """A file-level failure; rejected rows are never exceptions."""
 

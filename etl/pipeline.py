@@ -22,6 +22,7 @@ from etl.errors import (
     InvalidArgument,
     NoKeyColumn,
     StoreBusy,
+    first_line,
 )
 from etl.mapping import load_mapping
 from etl.memo import OracleMemo
@@ -221,7 +222,7 @@ def _internal_failure(exc: BaseException) -> ImportFailed:
     if interrupt.requested():
         message = "Interrupted (Ctrl-C); the import was rolled back"
     else:
-        message = f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"
+        message = f"{type(exc).__name__}: {first_line(exc)}"
     failure = ImportFailed(message, step="import")
     failure.__cause__ = exc
     return failure

@@ -18,7 +18,7 @@ import polars as pl
 import pyarrow as pa
 
 from etl.dedupe import StoreMatches
-from etl.errors import InvalidArgument, StoreBusy
+from etl.errors import InvalidArgument, StoreBusy, first_line
 
 CONTACT_FIELDS = (
     "phone_number",
@@ -223,7 +223,7 @@ def _attach_when_free(
             raise  # Ctrl-C, not the store's fault
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
-                raise unusable_store(db, _first_line(exc).removeprefix("IO Error: ")) from exc
+                raise unusable_store(db, first_line(exc).removeprefix("IO Error: ")) from exc
             if time.monotonic() >= deadline:
                 raise StoreBusy(
                     f"The store {db} is held by another process{_lock_holder(exc)} (another "
@@ -239,10 +239,6 @@ def _lock_holder(exc: duckdb.Error) -> str:
     empty when the message does not say (another platform, another DuckDB version)."""
     found = re.search(r"lock is held in (.+?) \(PID (\d+)\)", str(exc))
     return f" (PID {found[2]}: {found[1]})" if found else ""
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [""])[0]
 
 
 def stored_version(con: duckdb.DuckDBPyConnection, db: Path) -> int:
