@@ -226,28 +226,48 @@ def _delimiter(value: str) -> str:
     return named.get(value.lower(), value) if value != "auto" else value
 
 
+def _decision_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options `import` and `inspect` share that decide the rows' outcomes (SPEC section 7):
+    `inspect` takes them too, so that its counts are those of the import it previews."""
+    options = [
+        click.option(
+            "--campaign", "campaign_id", type=CAMPAIGN_ID, help="Campaign to add the contacts to."
+        ),
+        click.option(
+            "--on-duplicate",
+            type=click.Choice(["skip", "update", "create_new"]),
+            default="skip",
+            show_default=True,
+            help="What to do with a row whose key already exists.",
+        ),
+        click.option(
+            "--replace-pending",
+            is_flag=True,
+            help="First delete the campaign's pending and skipped entries (needs --campaign).",
+        ),
+        click.option(
+            "--strict",
+            is_flag=True,
+            help="Reject a row when any field is invalid, not only its key.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _check_decision_options(kwargs: dict[str, Any]) -> None:
+    if kwargs["replace_pending"] and kwargs["campaign_id"] is None:
+        raise click.UsageError("--replace-pending needs --campaign")
+    if kwargs["on_duplicate"] == "create_new" and kwargs["campaign_id"] is None:
+        raise click.UsageError("--on-duplicate create_new needs --campaign")
+
+
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
-@click.option(
-    "--campaign", "campaign_id", type=CAMPAIGN_ID, help="Campaign to add the contacts to."
-)
 @_import_options
-@click.option(
-    "--on-duplicate",
-    type=click.Choice(["skip", "update", "create_new"]),
-    default="skip",
-    show_default=True,
-    help="What to do with a row whose key already exists.",
-)
-@click.option(
-    "--replace-pending",
-    is_flag=True,
-    help="First delete the campaign's pending and skipped entries (needs --campaign).",
-)
+@_decision_options
 @click.option("--import-id", help="The import (cohort) id, a UUID (default: a new UUID4).")
-@click.option(
-    "--strict", is_flag=True, help="Reject a row when any field is invalid, not only its key."
-)
 @click.option("--dry-run", is_flag=True, help="Do everything but write to the store.")
 @click.option(
     "--report-dir",
@@ -260,10 +280,7 @@ def _delimiter(value: str) -> str:
 @pass_ctx
 def import_(ctx: Context, files: tuple[Path, ...], as_json: bool, **kwargs: Any) -> None:
     """Import contact CSV files (each its own import, transaction and report)."""
-    if kwargs["replace_pending"] and kwargs["campaign_id"] is None:
-        raise click.UsageError("--replace-pending needs --campaign")
-    if kwargs["on_duplicate"] == "create_new" and kwargs["campaign_id"] is None:
-        raise click.UsageError("--on-duplicate create_new needs --campaign")
+    _check_decision_options(kwargs)
     if kwargs["import_id"] is not None and len(files) > 1:
         raise click.UsageError("--import-id names one import: give exactly one FILE")
     kwargs["delimiter"] = _delimiter(kwargs["delimiter"])
@@ -322,6 +339,7 @@ def _human_summary(summary: dict[str, Any], folder: Path) -> list[str]:
 @main.command("inspect")
 @click.argument("file", type=click.Path(readable=False, path_type=Path))
 @_import_options
+@_decision_options
 @click.option(
     "--write-mapping",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -333,6 +351,7 @@ def inspect_(
     ctx: Context, file: Path, as_json: bool, write_mapping: Path | None, **kwargs: Any
 ) -> None:
     """Show what an import of FILE would do, writing nothing."""
+    _check_decision_options(kwargs)
     kwargs["delimiter"] = _delimiter(kwargs["delimiter"])
     with handled(ctx):
         from etl import inspect

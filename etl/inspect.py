@@ -8,12 +8,13 @@ from typing import Any
 
 from etl import detect, pipeline, transform
 from etl.columns import ColumnPlan, canonical
+from etl.errors import CampaignNotFound
 from etl.extract import RawTable
 from etl.mapping import load_mapping
 from etl.memo import OracleMemo
 from etl.normalize import trimmed
 from etl.options import ImportOptions
-from etl.store import StoreSession, write_whole_file
+from etl.store import StoreSession, campaign_exists, write_whole_file
 from schemas.aliases import CANDIDATE_FIELDS, STANDARD_FIELDS
 
 SAMPLES = 3
@@ -26,6 +27,7 @@ def inspect_file(path: Path, opts: ImportOptions, session: StoreSession) -> dict
     summary = pipeline.base_summary(path, "", opts)
     summary["dry_run"] = True
     mapping = load_mapping(opts.mapping)
+    _check_campaign(opts, session)
     table = pipeline.read(path, opts, summary)
     plan, key, clean = pipeline.resolve_and_normalize(table, mapping, opts, summary)
     pipeline.dry_run(clean, key, transform.CellFields(table, plan), opts, session, summary)
@@ -42,14 +44,26 @@ def inspect_file(path: Path, opts: ImportOptions, session: StoreSession) -> dict
         "notes": {c.header: c.note for c in plan.columns if c.header and c.note},
         "samples": samples(table, plan),
         "valid_share": valid_share(table, plan, opts),
+        "campaign_id": opts.campaign_id,
         "counts": summary["counts"],
         "contacts": summary["contacts"],
         "imported_count": summary["imported_count"],
+        "total_contacts": summary["total_contacts"],
         "warnings": summary["warnings"],
         "errors": summary["errors"][:10],
         "message": summary["message"],
         "mapping": saved_mapping(plan),
     }
+
+
+def _check_campaign(opts: ImportOptions, session: StoreSession) -> None:
+    """As `import`, an unknown --campaign is CAMPAIGN_NOT_FOUND (67) before the file is read:
+    counts against a campaign that is not there would preview an import that cannot run."""
+    if opts.campaign_id is None:
+        return
+    con = session.reader()
+    if con is None or not campaign_exists(con, opts.campaign_id):
+        raise CampaignNotFound(f"Campaign {opts.campaign_id} not found", step="store")
 
 
 def samples(table: RawTable, plan: ColumnPlan) -> dict[str, list[str]]:
@@ -174,9 +188,10 @@ def render(report: dict[str, Any]) -> str:
     for warning in report["warnings"]:
         lines.append(f"warning: {warning}")
     c = report["counts"]
+    into = "" if report["campaign_id"] is None else f" into campaign {report['campaign_id']}"
     lines += [
         "",
-        f"a dry run would give: {c['added']} added, {c['updated']} updated, "
+        f"a dry run{into} would give: {c['added']} added, {c['updated']} updated, "
         f"{c['skipped_existing']} already there, {c['duplicate_in_file']} duplicates in the "
         f"file, {c['rejected']} rejected",
     ]

@@ -235,3 +235,91 @@ def test_inspect_bad_encoding(cli: Cli, tmp_path: Path) -> None:
     ok = cli("inspect", str(path), "--encoding", "latin-1", "--json")
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.stdout)["samples"]["Name"] == ["Jürgen"]
+
+
+# --- the options that decide outcomes: inspect previews the import they describe -------------
+
+DECIDING = (
+    "Phone,Email,Name,Company\n"
+    "+15550100001,ann@example.com,Ann,,\n"  # in the campaign (seeded below)
+    "+15550100002,bob@example.com,Bob,Bobco\n"  # in the store, not in the campaign
+    "+15550100003,cy@example.com,Cy,\n"  # new
+    "+15550100003,cy2@example.com,Cy again,\n"  # duplicate in the file
+    "+15550100004,,Dee,\n"  # new
+    "+15550100005,not-an-email,Eve,\n"  # invalid email: a warning, rejected with --strict
+    "555-0100,x@example.com,Bad,\n"  # invalid phone: rejected
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (),
+        ("--strict",),
+        ("--on-duplicate", "update"),
+        ("--campaign", "{c}"),
+        ("--campaign", "{c}", "--strict"),
+        ("--campaign", "{c}", "--on-duplicate", "update"),
+        ("--campaign", "{c}", "--on-duplicate", "create_new"),
+        ("--campaign", "{c}", "--replace-pending"),
+        ("--campaign", "{c}", "--replace-pending", "--on-duplicate", "update", "--strict"),
+    ],
+    ids=lambda a: " ".join(a) or "defaults",
+)
+def test_counts_are_those_of_the_dry_run_with_the_same_options(
+    cli: Cli, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    campaign, other = cli.campaign("c"), cli.campaign("other")
+    seed = write_csv(tmp_path, "Phone\n+15550100001\n", name="seed1.csv")
+    assert cli.run_import(str(seed), "--campaign", str(campaign)).exit_code == 0
+    seed = write_csv(tmp_path, "Phone\n+15550100002\n", name="seed2.csv")
+    assert cli.run_import(str(seed), "--campaign", str(other)).exit_code == 0
+    path = write_csv(tmp_path, DECIDING)
+    options = [a.format(c=campaign) for a in args]
+    before = cli.snapshot()
+    inspected = cli("inspect", str(path), "--json", *options)
+    assert inspected.exit_code == 0, inspected.output
+    report = json.loads(inspected.stdout)
+    dry = cli.summary(cli.run_import(str(path), "--json", "--dry-run", *options))
+    real = cli.summary(cli.run_import(str(path), "--json", *options))
+    for name in ("counts", "contacts", "imported_count", "total_contacts", "warnings"):
+        assert report[name] == dry[name] == real[name], name
+    assert report["campaign_id"] == (campaign if "--campaign" in args else None)
+    assert cli.snapshot()["contacts"] != before["contacts"]  # the real import wrote
+
+
+def test_campaign_changes_the_preview(cli: Cli, tmp_path: Path) -> None:
+    first = cli.campaign("first")
+    assert cli.run_import(str(OUTLOOK), "--campaign", str(first)).exit_code == 0
+    second = cli.campaign("second")
+    result = cli("inspect", str(OUTLOOK), "--campaign", str(second))
+    assert result.exit_code == 0, result.output
+    # the contacts exist, but not in this campaign: the import would add them to it
+    assert (
+        "a dry run into campaign 2 would give: 4 added, 0 updated, 0 already there, "
+        "0 duplicates in the file, 1 rejected" in result.stdout.splitlines()
+    )
+
+
+def test_unknown_campaign_is_not_found(cli: Cli) -> None:
+    cli.campaign()
+    before = cli.snapshot()
+    result = cli("inspect", str(OUTLOOK), "--campaign", "99")
+    assert result.exit_code == 67
+    assert result.stdout == ""
+    assert result.stderr == "Error: input.csv: Campaign 99 not found\n"
+    assert cli.snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--replace-pending",), "--replace-pending needs --campaign"),
+        (("--on-duplicate", "create_new"), "--on-duplicate create_new needs --campaign"),
+    ],
+)
+def test_options_that_need_a_campaign(cli: Cli, args: tuple[str, ...], message: str) -> None:
+    result = cli("inspect", str(OUTLOOK), *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not cli.db.exists()
