@@ -8,13 +8,12 @@ from typing import Any
 
 from etl import detect, pipeline, transform
 from etl.columns import ColumnPlan, canonical
-from etl.errors import CampaignNotFound
 from etl.extract import RawTable
 from etl.mapping import load_mapping
 from etl.memo import OracleMemo
 from etl.normalize import trimmed
 from etl.options import ImportOptions
-from etl.store import StoreSession, campaign_exists, write_whole_file
+from etl.store import StoreSession, write_whole_file
 from schemas.aliases import CANDIDATE_FIELDS, STANDARD_FIELDS
 
 SAMPLES = 3
@@ -27,7 +26,9 @@ def inspect_file(path: Path, opts: ImportOptions, session: StoreSession) -> dict
     summary = pipeline.base_summary(path, "", opts)
     summary["dry_run"] = True
     mapping = load_mapping(opts.mapping)
-    _check_campaign(opts, session)
+    # Before the file is read, as import: counts against a campaign that is not there
+    # would preview an import that cannot run.
+    pipeline.check_campaign(opts, session)
     table = pipeline.read(path, opts, summary)
     plan, key, clean = pipeline.resolve_and_normalize(table, mapping, opts, summary)
     pipeline.dry_run(clean, key, transform.CellFields(table, plan), opts, session, summary)
@@ -54,16 +55,6 @@ def inspect_file(path: Path, opts: ImportOptions, session: StoreSession) -> dict
         "message": summary["message"],
         "mapping": saved_mapping(plan),
     }
-
-
-def _check_campaign(opts: ImportOptions, session: StoreSession) -> None:
-    """As `import`, an unknown --campaign is CAMPAIGN_NOT_FOUND (67) before the file is read:
-    counts against a campaign that is not there would preview an import that cannot run."""
-    if opts.campaign_id is None:
-        return
-    con = session.reader()
-    if con is None or not campaign_exists(con, opts.campaign_id):
-        raise CampaignNotFound(f"Campaign {opts.campaign_id} not found", step="store")
 
 
 def samples(table: RawTable, plan: ColumnPlan) -> dict[str, list[str]]:

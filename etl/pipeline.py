@@ -332,12 +332,18 @@ def _check_report_dir(report_dir: Path, import_id: str) -> None:
         ) from exc
 
 
-def _check_arguments(opts: ImportOptions, session: StoreSession, import_id: str) -> None:
+def check_campaign(opts: ImportOptions, session: StoreSession) -> None:
+    """An unknown --campaign is CAMPAIGN_NOT_FOUND (import and inspect alike)."""
+    if opts.campaign_id is None:
+        return
     con = session.reader()
-    if opts.campaign_id is not None and (
-        con is None or not store.campaign_exists(con, opts.campaign_id)
-    ):
+    if con is None or not store.campaign_exists(con, opts.campaign_id):
         raise CampaignNotFound(f"Campaign {opts.campaign_id} not found", step="store")
+
+
+def _check_arguments(opts: ImportOptions, session: StoreSession, import_id: str) -> None:
+    check_campaign(opts, session)
+    con = session.reader()
     if opts.import_id is not None and con is not None and store.import_id_used(con, import_id):
         raise InvalidArgument(
             f"--import-id {import_id} was already used by another import", step="import_id"
