@@ -57,7 +57,7 @@ OTHER_ENGLISH_NAMES: dict[str, tuple[str, ...]] = {
         "UK", "Great Britain", "Britain", "England", "Scotland", "Wales", "Northern Ireland",
     ),
     "HK": ("Hong Kong SAR China", "Hong Kong SAR"),
-    "KR": ("Republic of Korea",),
+    "KR": ("Republic of Korea", "Korea, South", "Korea (South)"),
     "MF": ("Saint Martin",),
     "MK": ("Macedonia",),
     "MM": ("Burma", "Myanmar (Burma)"),
@@ -78,6 +78,11 @@ OTHER_ENGLISH_NAMES: dict[str, tuple[str, ...]] = {
     "VI": ("US Virgin Islands", "United States Virgin Islands"),
     "XK": ("Kosovo",),
 }
+# Abbreviations people write in the exporters' languages (Spanish `EE. UU.`, Portuguese
+# `EUA`), which no translation table holds.
+OTHER_LOCAL_NAMES: dict[str, tuple[str, ...]] = {
+    "US": ("EE. UU.", "EE.UU.", "EEUU", "EUA"),
+}
 # fmt: on
 
 # Exporters write country names in the user's language (German Outlook: `Deutschland`).
@@ -97,6 +102,8 @@ def _key(name: str) -> str:
     words = _NOT_WORD.sub(" ", _DROPPED.sub("", plain.replace("&", " and "))).split()
     if words[:1] == ["the"]:
         words = words[1:]
+    elif words[-1:] == ["the"]:  # `Netherlands, The`, `Bahamas, The`
+        words = words[:-1]
     return " ".join("saint" if w == "st" else w for w in words)
 
 
@@ -110,7 +117,7 @@ def _names() -> dict[str, str]:
     import pycountry
 
     names: dict[str, str] = {}
-    for alpha2, others in OTHER_ENGLISH_NAMES.items():
+    for alpha2, others in (*OTHER_ENGLISH_NAMES.items(), *OTHER_LOCAL_NAMES.items()):
         for name in others:
             names.setdefault(_key(name), alpha2)
     translations: list[gettext.NullTranslations] = [gettext.NullTranslations()]
