@@ -138,6 +138,8 @@ def _match_mapping(
 # --- header words (SPEC 4.1, point 1) ------------------------------------------------------
 
 _CAMEL_WORD = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# vCard-style headers (`TEL;TYPE=CELL`): `TYPE=` introduces the kind, not an attribute
+_VCARD_TYPE = re.compile(r"(?i)\btype\s*=")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _FIRST_NUMBERED = re.compile(r"(?<!\d)1(?!\d)")
 
@@ -165,6 +167,8 @@ _NOT_CONTENT = frozenset(_fold(w) for w in W.NOT_CONTENT_WORDS)
 _MOBILE = frozenset(_fold(w) for w in W.MOBILE_WORDS)
 _PRIMARY = frozenset(_fold(w) for w in W.PRIMARY_WORDS)
 _COMPANY = frozenset(_fold(w) for w in W.COMPANY_WORDS)
+_ADDRESS = frozenset(_fold(w) for w in W.ADDRESS_WORDS)
+_WHOLE = {(_fold(w),): name for name, entries in W.WHOLE_HEADERS.items() for w in entries}
 # Every known word, for splitting compounds (`mobiltelefon`, `emailadresse`, `faxnummer`).
 _VOCABULARY = frozenset(
     w
@@ -203,11 +207,17 @@ def header_words(header: str) -> tuple[str, ...]:
     plain = "".join(
         c for c in unicodedata.normalize("NFKD", header) if not unicodedata.combining(c)
     )
+    plain = _VCARD_TYPE.sub(" ", plain)
     raw = [_fold(w) for w in _LETTERS.findall(_CAMEL_WORD.sub(" ", plain))]
     joined: list[str] = []
     for w in raw:
         previous = joined[-1] if joined else None
-        if (previous == "e" and w.startswith("mail")) or (previous == "linked" and w == "in"):
+        if (
+            (previous == "e" and w.startswith("mail"))
+            or (previous == "linked" and w == "in")
+            or (previous == "i" and w == "phone")
+            or (previous == "whats" and w == "app")
+        ):
             joined[-1] = previous + w
         else:
             joined.append(w)
@@ -246,6 +256,8 @@ class WordMatch:
 def match_words(header: str) -> WordMatch:
     """The standard field a header's words name (SPEC 4.1, point 1), or why it names none."""
     words = header_words(header)
+    if words in _WHOLE:
+        return WordMatch(_WHOLE[words])
     present = set(words)
     for why, excluded in _EXCLUDED.items():
         if present & excluded:
@@ -279,8 +291,9 @@ def candidate_priority(field_name: str, header: str, how: str) -> int:
     if field_name == "phone_number":
         if words & _MOBILE:
             return 1
-        # a company's main number is its switchboard, not the person's primary phone
-        return 2 if (words & _PRIMARY and not words & _COMPANY) else 3
+        # a company's main number is its switchboard, not the person's primary phone; a
+        # default address's phone is not the default phone
+        return 2 if (words & _PRIMARY and not words & (_COMPANY | _ADDRESS)) else 3
     if words & _PRIMARY or _FIRST_NUMBERED.search(header):
         return 2
     return 3
@@ -318,19 +331,34 @@ def resolve(headers: list[str], mapping: dict[str, str | None] | None = None) ->
 
 def _resolve_words(columns: list[Column], warnings: list[str]) -> list[Column]:
     """Header words: every phone/email column is a candidate; other fields only fill a field
-    the mapping and aliases left unresolved (the first such column in file order wins)."""
+    the mapping and aliases left unresolved: the column whose header says the most words of
+    the field wins (French Outlook's `Titre du poste` over its salutation `Titre`), then the
+    first in file order."""
     taken = {c.target for c in columns if c.how is not None}
+    open_columns = [
+        c for c in columns if not (c.how is not None or c.mapped or c.note or not c.header)
+    ]
+    matches = {c.index: match_words(c.header) for c in open_columns}
+    winners: dict[str, Column] = {}
+    for column in open_columns:
+        field_name = matches[column.index].field
+        if field_name is None or field_name in CANDIDATE_FIELDS or field_name in taken:
+            continue
+        best = winners.get(field_name)
+        if best is None or _field_words(column.header, field_name) > _field_words(
+            best.header, field_name
+        ):
+            winners[field_name] = column
     out: list[Column] = []
     skipped: list[str] = []
     for column in columns:
-        if column.how is not None or column.mapped or column.note or not column.header:
+        match = matches.get(column.index)
+        if match is None:
             out.append(column)
             continue
-        match = match_words(column.header)
-        if match.field in CANDIDATE_FIELDS:
-            column = replace(column, target=match.field, how="words")
-        elif match.field is not None and match.field not in taken:
-            taken.add(match.field)
+        if match.field in CANDIDATE_FIELDS or (
+            match.field is not None and winners.get(match.field) is column
+        ):
             column = replace(column, target=match.field, how="words")
         elif match.field is not None:
             warnings.append(
@@ -345,6 +373,12 @@ def _resolve_words(columns: list[Column], warnings: list[str]) -> list[Column]:
     if skipped:
         warnings.append("not phone/email candidates: " + ", ".join(skipped))
     return out
+
+
+def _field_words(header: str, field_name: str) -> int:
+    """How many of a header's words belong to the field's words and phrases."""
+    vocabulary = {w for phrase in _FIELD_PHRASES[field_name] for w in phrase}
+    return sum(1 for w in header_words(header) if w in vocabulary)
 
 
 def _names_phone_or_email(header: str) -> bool:

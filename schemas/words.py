@@ -13,13 +13,15 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "phone_number": (
         # en
         "phone", "phones", "telephone", "tel", "mobile", "cell", "cellphone", "cellular",
-        "msisdn", "gsm",
+        "msisdn", "gsm", "iphone", "landline", "direct dial",
+        # messaging apps and SMS take a mobile number (Brevo's `SMS`, `WHATSAPP`)
+        "sms", "whatsapp",
         # de
         "telefon", "handy", "mobil", "mobiltelefon", "rufnummer", "fon",
         # fr
         "téléphone", "tél", "portable", "mobile", "cellulaire",
         # es
-        "teléfono", "móvil", "celular",
+        "teléfono", "móvil", "celular", "centralita",
         # pt
         "telefone", "telemóvel", "celular",
         # it
@@ -39,15 +41,21 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
         "anzeigename", "vollständiger name", "weergavenaam",
         "nom complet", "nombre completo", "nome completo",
         "naam", "volledige naam",
+        # Thunderbird's and Outlook's display name, localized
+        "nom à afficher", "nombre para mostrar", "nome de exibição", "nome a apresentar",
+        "nome visualizzato",
     ),
     "first_name": (
         "first name", "firstname", "given name", "forename",
-        "vorname", "prénom", "nombre", "primer nombre", "nome", "primeiro nome", "voornaam",
+        "vorname", "prénom", "nombre", "primer nombre", "nombre de pila", "nome",
+        "primeiro nome", "nome próprio", "voornaam",
+        "fname",  # Mailchimp's merge tag
     ),
     "last_name": (
         "last name", "lastname", "surname", "family name",
         "nachname", "familienname", "nom", "nom de famille",
-        "apellido", "apellidos", "sobrenome", "apelido", "cognome", "achternaam",
+        "apellido", "apellidos", "sobrenome", "apelido", "último nome", "cognome", "achternaam",
+        "lname",  # Mailchimp's merge tag
     ),
     "company": (
         "company", "organization", "organisation", "org", "employer", "account name",
@@ -60,9 +68,9 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "job_title": (
         "title", "job title", "job", "position", "role",
-        "funktion", "berufsbezeichnung", "rolle",
-        "poste", "fonction", "titre",
-        "cargo", "puesto",
+        "funktion", "berufsbezeichnung", "arbeitstitel", "rolle",
+        "poste", "fonction", "titre", "titre du poste",
+        "cargo", "puesto", "puesto de trabajo",
         "função",
         "posizione", "ruolo", "qualifica",
         "functie", "functietitel",
@@ -91,7 +99,7 @@ MOBILE_WORDS: frozenset[str] = frozenset(
     {
         "mobile", "cell", "cellphone", "cellular", "gsm", "handy", "mobil", "mobiltelefon",
         "portable", "cellulaire", "móvil", "celular", "telemóvel", "cellulare", "mobiel",
-        "mobiele",
+        "mobiele", "iphone", "sms", "whatsapp",
     }
 )
 
@@ -103,6 +111,7 @@ PRIMARY_WORDS: frozenset[str] = frozenset(
         "principal", "principale", "préféré", "préférée", "premier",
         "preferido", "primario", "primeiro", "primer",
         "hoofd", "voorkeur",
+        "primaria", "primária", "primäre", "primair", "eerste",
     }
 )
 
@@ -111,8 +120,14 @@ COMPANY_WORDS: frozenset[str] = frozenset(
     {
         "company", "corporate", "organization", "organisation", "account", "firma", "firmen",
         "unternehmen", "société", "entreprise", "empresa", "compañía", "companhia", "azienda",
-        "società", "bedrijf",
+        "società", "bedrijf", "organización", "organização", "organizzazione", "organisatie",
     }
+)
+
+# Words naming an address: a primary word beside one makes the address the primary one,
+# not the phone (Shopify's `Default Address Phone` comes after its `Phone`).
+ADDRESS_WORDS: frozenset[str] = frozenset(
+    {"address", "adresse", "adres", "anschrift", "dirección", "endereço", "indirizzo"}
 )
 
 # Where or which: words that may stand beside a field word without changing its meaning.
@@ -120,26 +135,29 @@ PLACES: tuple[str, ...] = (
     # en
     "home", "work", "business", "office", "private", "personal", "other", "direct",
     "primary", "secondary", "main", "first", "second", "third", "preferred", "default",
-    "alternate", "alternative", "alt", "additional", "contact", "current", "value",
+    "alternate", "alternative", "alt", "additional", "contact", "person", "current", "value",
     "mobile",
     # de
     "privat", "geschäftlich", "beruflich", "dienstlich", "arbeit", "büro", "weitere",
     "weiteres", "weiterer", "haupt", "erste", "zweite", "andere", "sonstige", "bevorzugte",
-    "geschäftliche", "berufliche", "dienstliche",
+    "geschäftliche", "berufliche", "dienstliche", "primäre", "sekundäre",
     # fr
     "domicile", "maison", "travail", "bureau", "professionnel", "professionnelle", "pro",
     "perso", "personnel", "personnelle", "privé", "autre", "principal", "principale",
     "secondaire", "préféré", "préférée", "premier",
     # es
     "casa", "trabajo", "oficina", "particular", "otro", "secundario", "preferido",
-    "primario", "primer",
+    "primario", "primer", "primaria", "secundaria", "residencia", "domicilio",
     # pt
     "trabalho", "comercial", "residencial", "pessoal", "outro", "escritório", "primeiro",
+    "primária", "secundário", "secundária", "emprego", "residência",
     # it
     "lavoro", "ufficio", "personale", "privato", "altro", "abitazione", "aziendale",
+    "primaria", "secondaria", "residenza",
     # nl
     "thuis", "huis", "werk", "zakelijk", "zakelijke", "prive", "persoonlijk", "persoonlijke",
-    "kantoor", "overig", "overige", "ander", "hoofd", "voorkeur",
+    "kantoor", "overig", "overige", "ander", "andere", "hoofd", "voorkeur", "eerste",
+    "tweede", "primair", "secundair",
 )
 
 # Little words between the others (`Numéro de téléphone`, `Name des/der ...`).
@@ -154,17 +172,21 @@ QUALIFIERS: dict[str, tuple[str, ...]] = {
         *PLACES, "number", "numbers", "num", "no", "nr", "nummer", "numéro", "número",
         "numero", "dial", "car", "auto", "voiture", "coche", "automóvil", "carro", "radio",
         "voice", "landline", "festnetz", "fixe", "fijo", "fixo", "fisso", "vast",
+        "automóvel", "geral",
+        # Shopify's `Default Address Phone`: the customer's own number
+        "address",
         # a company's own number (`Company Main Phone`, `Hoofdtelefoon bedrijf`)
         *COMPANY_WORDS,
     ),
     "email": (
         *PLACES, "address", "addresses", "addr", "adresse", "adressen", "adres",
+        "internet",  # vCard's `EMAIL;TYPE=INTERNET`
         "dirección", "endereço", "indirizzo", "company", "corporate", "firma",
     ),
     "name": ("contact", "customer", "client", "person", "kunde", "full", "complete", "value"),
     "first_name": ("contact", "customer", "client", "person", "value"),
     "last_name": ("contact", "customer", "client", "person", "value"),
-    "company": ("name", "value", "current", "nom", "nombre", "nome", "naam"),
+    "company": ("name", "value", "current", "nom", "nombre", "nome", "naam", "person", "contact"),
     "job_title": (
         "job", "current", "primary", "organization", "organisation", "company", "org",
         "value", "contact", "person",
@@ -174,11 +196,14 @@ QUALIFIERS: dict[str, tuple[str, ...]] = {
     ),
     "locale": ("preferred", "primary", "contact", "code", "bevorzugte", "préférée", "value"),
     "timezone": ("contact", "local", "iana", "value"),
-    "tag": ("contact", "value"),
+    "tag": ("contact", "person", "value"),
     "country": (
-        "region", "code", "name", "mailing", "address", "contact", "person", "iso", "value",
-        "home", "work", "business", "office", "private", "other", "primary",
-        "privat", "geschäftlich", "weiteres", "weiterer", "weitere",
+        *PLACES, "code", "name", "mailing", "iso", "value",
+        # `Land/Region`, `País o región del trabajo`, `País/Região do endereço comercial`,
+        # `Paese/area geografica (uff.)`, `Werkadres, land/regio`
+        "region", "región", "região", "regione", "regio", "area", "geografica", "o", "ou",
+        "address", "adresse", "dirección", "endereço", "indirizzo", "adres", "uff", "ab",
+        "postal",
     ),
     "metadata": ("value",),
 }
@@ -189,7 +214,7 @@ EXCLUDED_WORDS: dict[str, tuple[str, ...]] = {
     "fax": ("fax", "telefax", "faxnummer", "télécopie", "facsímil", "facsimile"),
     "pager": (
         "pager", "beeper", "piepser", "bipeur", "radiomessagerie", "buscapersonas", "localizador",
-        "cercapersone", "semafoon",
+        "cercapersone", "semafoon", "pieper",
     ),
     "somebody else's": (
         "assistant", "assistants", "assistent", "assistentin", "assistente", "asistente",
@@ -198,7 +223,7 @@ EXCLUDED_WORDS: dict[str, tuple[str, ...]] = {
         "manager", "managers", "vorgesetzte", "vorgesetzten", "owner", "owners", "besitzer",
         "inhaber", "eigentümer", "propriétaire", "propietario", "proprietário",
         "proprietario", "eigenaar", "spouse", "ehepartner", "partner", "referred",
-        "referrer", "empfohlen", "rep", "agent",
+        "referrer", "empfohlen", "rep", "agent", "asst",
     ),
 }
 
@@ -212,6 +237,16 @@ ATTRIBUTE_WORDS: tuple[str, ...] = (
     "bounce", "sent", "open", "opened", "clicked", "replied", "domain", "provider", "count",
     "date", "datum", "format", "valid", "score", "reason", "id", "extension", "ext",
 )
+
+# Headers that name a field only as the whole header (besides a number): words too
+# common to count inside other headers. Italian Outlook calls the business and home phones
+# `Ufficio` and `Abitazione` (`Ubicazione ufficio` is the office's location); Mailchimp
+# writes the subscriber's country code as `CC`; vCard converters the name as `FN`.
+WHOLE_HEADERS: dict[str, tuple[str, ...]] = {
+    "phone_number": ("ufficio", "abitazione"),
+    "country": ("cc",),
+    "name": ("fn",),  # vCard's formatted name
+}
 
 # Headers of columns that hold numbers that are not phones: never content-detected.
 NOT_CONTENT_WORDS: tuple[str, ...] = (

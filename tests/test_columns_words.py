@@ -27,6 +27,9 @@ from tests.conftest import Cli, write_csv
         ("LinkedIn", ("linkedin",)),
         ("Person Linkedin Url", ("person", "linkedin", "url")),
         ("Telex", ("telex",)),  # never split into `tel` + something
+        ("Phone: iPhone", ("phone", "iphone")),
+        ("WhatsApp Phone Number", ("whatsapp", "phone", "number")),
+        ("TEL;TYPE=CELL", ("tel", "cell")),  # vCard's TYPE= names the kind, not an attribute
         ("Hotel", ("hotel",)),
     ],
 )
@@ -156,6 +159,57 @@ PHONE, EMAIL = "phone_number", "email"
         ("Functie", "job_title"),
         ("Land", "country"),
         ("Taal", "locale"),
+        # localized Outlook: the country of the business address, whole-header phones
+        ("País o región del trabajo", "country"),
+        ("País/Região do endereço comercial", "country"),
+        ("País/Região (emprego)", "country"),
+        ("Paese (uff.)", "country"),
+        ("Paese/area geografica (uff.)", "country"),
+        ("Werkadres, land/regio", "country"),
+        ("Pays/Région (bureau)", "country"),
+        ("Pays/région (domicile)", "country"),
+        ("Nazione di residenza", "country"),
+        ("Ufficio", PHONE),  # Italian Outlook's business phone
+        ("Ufficio 2", PHONE),
+        ("Abitazione", PHONE),  # and its home phone
+        ("Número de centralita de la organización", PHONE),
+        ("Telefone (emprego)", PHONE),
+        ("Telefone (residência)", PHONE),
+        ("Telefone do automóvel", PHONE),
+        ("Telefone geral da empresa", PHONE),
+        ("Endereço de correio electrónico", EMAIL),
+        ("Nome próprio", "first_name"),
+        ("Titre du poste", "job_title"),
+        # Thunderbird, localized
+        ("Primäre E-Mail-Adresse", EMAIL),
+        ("Sekundäre E-Mail-Adresse", EMAIL),
+        ("Arbeitstitel", "job_title"),
+        ("Privat: Land", "country"),
+        ("Dienstlich: Land", "country"),
+        ("Email primaria", EMAIL),
+        ("Email secondaria", EMAIL),
+        ("Nome visualizzato", "name"),
+        ("Nom à afficher", "name"),
+        ("Nombre para mostrar", "name"),
+        # CRMs, shops, mailing tools, vCard converters
+        ("Person - Phone - Mobile", PHONE),
+        ("Person - Phone - Work", PHONE),
+        ("Person - Email - Work", EMAIL),
+        ("Person - Organization", "company"),
+        ("Person - Labels", "tag"),
+        ("Person - Postal address - Country", "country"),
+        ("Default Address Phone", PHONE),
+        ("Default Address Country Code", "country"),
+        ("WhatsApp Phone Number", PHONE),
+        ("SMS", PHONE),
+        ("LANDLINE_NUMBER", PHONE),
+        ("Phone: iPhone", PHONE),
+        ("TEL;TYPE=CELL", PHONE),
+        ("EMAIL;TYPE=INTERNET", EMAIL),
+        ("FN", "name"),
+        ("FNAME", "first_name"),
+        ("LNAME", "last_name"),
+        ("CC", "country"),  # Mailchimp's country code
     ],
 )
 def test_words_name_a_field(header: str, field: str) -> None:
@@ -193,6 +247,14 @@ def test_words_name_a_field(header: str, field: str) -> None:
         ("HasOptedOutOfEmail", "attribute: opted"),
         ("Weergavenaam e-mail", "attribute: weergavenaam"),
         ("Nom complet de l'adresse de messagerie", "attribute: nom"),
+        ("Nombre para mostrar del correo electrónico", "attribute: nombre"),
+        ("Nome visualizzato posta elettronica", "attribute: nome"),
+        ("Nome de exibição do email", "attribute: nome"),
+        ("Tipo de correo electrónico", "attribute: tipo"),
+        ("TEL;TYPE=FAX", "fax"),
+        ("Piepernummer", "pager"),
+        ("Asst. Phone", "somebody else's"),
+        ("SMS Opt-in", "attribute: opt"),
     ],
 )
 def test_excluded_headers_name_no_field(header: str, note: str) -> None:
@@ -213,6 +275,10 @@ def test_excluded_headers_name_no_field(header: str, note: str) -> None:
         "Nickname",
         "Telex",
         "Record ID",
+        "Particular",  # Brazilian Outlook's private flag
+        "Ubicazione ufficio",  # the office's location, not the business phone
+        "Company Address",
+        "IP Country",
     ],
 )
 def test_look_alikes_name_no_field(header: str) -> None:
@@ -240,6 +306,14 @@ def test_look_alikes_name_no_field(header: str) -> None:
         (PHONE, "First Phone", 2),
         (PHONE, "Company Main Phone", 3),
         (PHONE, "Business Phone", 3),
+        (PHONE, "Phone: iPhone", 1),
+        (PHONE, "WhatsApp Phone Number", 1),
+        (PHONE, "Person - Phone - Mobile", 1),
+        (PHONE, "Default Address Phone", 3),  # the default address's phone
+        (PHONE, "Número de centralita de la organización", 3),
+        (EMAIL, "Email primaria", 2),
+        (EMAIL, "Primäre E-Mail-Adresse", 2),
+        (EMAIL, "Email secondaria", 3),
         (EMAIL, "Primary Email", 2),
         (EMAIL, "E-mail 1 - Value", 2),
         (EMAIL, "E-mail 21 - Value", 3),
@@ -299,6 +373,22 @@ def test_dutch_outlook_export_takes_the_mobile_first(cli: Cli, tmp_path: Path) -
         ("+31687654321", "b@x.nl"),
         ("+31201112223", "c@x.nl"),
     ]
+
+
+def test_the_header_saying_more_field_words_wins() -> None:
+    # French Outlook: `Titre` is the salutation, `Titre du poste` the job title
+    plan = resolve(["Titre", "Prénom", "Nom", "Titre du poste", "Pays/Région (bureau)"])
+    assert plan.summary_columns() == {
+        "Titre": "titre",
+        "Prénom": "first_name",
+        "Nom": "last_name",
+        "Titre du poste": "job_title",
+        "Pays/Région (bureau)": "country",
+    }
+    assert "column 'Titre' also resolves to job_title; kept as variable 'titre'" in plan.warnings
+    # a tie goes to the first column in file order
+    plan = resolve(["Pays/Région (domicile)", "Pays/Région (bureau)"])
+    assert plan.resolution() == {"Pays/Région (domicile)": "words"}
 
 
 def test_mapping_beats_words() -> None:
