@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from etl import __version__
-from etl.errors import EtlError, first_line
+from etl.errors import EtlError, first_line, printable
 
 if TYPE_CHECKING:
     import duckdb
@@ -33,16 +33,31 @@ class Context:
         self.verbosity = verbosity
 
 
+OUTPUT_FAILED = 74  # EX_IOERR: stdout cannot be written (disk full); not in SPEC
+
+
+def tell(line: str) -> None:
+    """One line on stderr. A stderr that cannot take it (closed, or a log file on a full
+    disk) is let be: the exit code still tells, and the command goes on."""
+    try:
+        click.echo(line, err=True)
+    except (OSError, ValueError):
+        pass
+
+
 def fail(exc: BaseException, verbose: bool) -> None:
     """The one place that maps errors to a line on stderr and an exit code (SPEC section 10)."""
     if verbose:
         import traceback
 
-        traceback.print_exception(exc, file=sys.stderr)
+        try:
+            traceback.print_exception(exc, file=sys.stderr)
+        except (OSError, ValueError, AttributeError):  # no usable stderr
+            pass
     if isinstance(exc, EtlError):
-        click.echo(f"Error: {exc.message}", err=True)
+        tell(f"Error: {printable(exc.message)}")
         sys.exit(exc.exit_code)
-    click.echo(f"Error: {type(exc).__name__}: {first_line(exc)}", err=True)
+    tell(f"Error: {type(exc).__name__}: {printable(first_line(exc))}")
     sys.exit(70)
 
 
@@ -124,7 +139,8 @@ def campaign_create(ctx: Context, name: str, campaign_id: int | None, lock_timeo
     if not name.strip():  # `campaign create "$NAME"` with NAME unset
         raise click.BadParameter("a campaign needs a name", param_hint="NAME")
     with store_connection(ctx, lock_timeout) as con:
-        click.echo(store.create_campaign(con, name, campaign_id))
+        created = store.create_campaign(con, name, campaign_id)
+    click.echo(created)  # a stdout that cannot take it is not a failure of the store (70)
 
 
 @campaign.command("list")
@@ -285,7 +301,7 @@ def import_(ctx: Context, files: tuple[Path, ...], as_json: bool, **kwargs: Any)
         raise click.UsageError("--import-id names one import: give exactly one FILE")
     kwargs["delimiter"] = _delimiter(kwargs["delimiter"])
     with handled(ctx):
-        from etl import pipeline
+        from etl import interrupt, pipeline
         from etl.memo import OracleMemo
         from etl.options import ImportOptions
         from etl.store import StoreSession
@@ -299,26 +315,38 @@ def import_(ctx: Context, files: tuple[Path, ...], as_json: bool, **kwargs: Any)
         try:
             for path in files:
                 result = pipeline.run(path, options, session, memo)
-                _print_result(result.summary, options.report_dir, as_json)
-                worst = max(worst, result.exit_code)
+                printed = _print_result(result.summary, options.report_dir, as_json)
+                worst = max(worst, result.exit_code, 0 if printed else OUTPUT_FAILED)
+                if interrupt.requested():  # it came after the file's commit: stop here
+                    raise interrupt.Interrupted(f"stopped after {result.summary['file_name']}")
         finally:
             session.close()
     sys.exit(worst)
 
 
-def _print_result(summary: dict[str, Any], report_dir: Path, as_json: bool) -> None:
+def _print_result(summary: dict[str, Any], report_dir: Path, as_json: bool) -> bool:
+    """The file's summary on stdout (its error on stderr); False when stdout failed."""
     if not summary["success"]:
-        click.echo(f"Error: {summary['file_name']}: {summary['message']}", err=True)
+        tell(f"Error: {summary['file_name']}: {summary['message']}")
     lines = [json.dumps(summary, ensure_ascii=False)] if as_json else []
     if summary["success"] and not as_json:
-        lines = _human_summary(summary, report_dir / summary["import_id"])
+        lines = _human_summary(summary, Path(printable(str(report_dir))) / summary["import_id"])
     try:
         for line in lines:
             click.echo(line)
-    except BrokenPipeError:
-        # The reader went away (`| head`): the rest of stdout goes nowhere, and the files
-        # after this one are still imported, each with its report and import record.
+    except OSError as exc:
+        # The rest of stdout goes nowhere, and the files after this one are still imported,
+        # each with its report and import record. A reader that went away (`| head`) is
+        # normal; a stdout that cannot be written (a log on a full disk) is told once and
+        # makes the exit code 74: the summaries it lost are in the report folders.
+        if not isinstance(exc, BrokenPipeError):
+            tell(
+                f"Error: cannot write to stdout: {exc.strerror or exc}; the imports go on, "
+                "each file's summary.json is in its report folder"
+            )
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return isinstance(exc, BrokenPipeError)
+    return True
 
 
 def _human_summary(summary: dict[str, Any], folder: Path) -> list[str]:
@@ -363,12 +391,13 @@ def inspect_(
         try:
             report = inspect.inspect_file(file, options, session)
         except EtlError as exc:
-            click.echo(f"Error: {file.name}: {exc.message}", err=True)
+            tell(f"Error: {printable(file.name)}: {printable(exc.message)}")
             sys.exit(exc.exit_code)
         finally:
             session.close()
         if write_mapping is not None:
             inspect.write_mapping(write_mapping, report)
+        report["file_name"] = printable(report["file_name"])
         text = json.dumps(report, ensure_ascii=False) if as_json else inspect.render(report)
     # Printed as the other reading commands print: a reader that went away (`| head -1`) is
     # Click's quiet exit 1, not an internal failure (70).
@@ -469,10 +498,29 @@ def contacts_export(ctx: Context, out: Path, campaign_id: int | None, lock_timeo
         frame = store.export_contacts(con, campaign_id)
     with handled(ctx):  # the store is let go before the file is written
         store.write_export(frame, out)
-    click.echo(f"{frame.height} rows written to {out}", err=True)
+    tell(f"{frame.height} rows written to {printable(str(out))}")
 
 
-INTERRUPTED = 130  # 128 + SIGINT
+def _open_standard_streams() -> None:
+    """A closed stdout or stderr (`>&-`, `2>&-` in a crontab) is /dev/null from here on: else
+    the next file opened (the store, a report) would take its number, and anything a library
+    writes there would land in that file."""
+    for fd in (1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_WRONLY)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+
+
+def _flush(stream: Any) -> None:
+    try:
+        if stream is not None:
+            stream.flush()
+    except (OSError, ValueError):
+        pass  # what could not be written was told (or could not be: the exit code tells)
 
 
 def entry() -> None:
@@ -481,10 +529,12 @@ def entry() -> None:
     (checkpointed); what is left is freeing Polars' and DuckDB's memory and modules one by
     one, 0.1-0.2 s of every run. Output streams and logging are flushed first.
 
-    Ctrl-C (SIGINT) exits 130, as shells report it, with one line on stderr: the
-    transaction of an unfinished import rolls back; the files already reported stand."""
+    Ctrl-C (SIGINT) exits 130 and SIGTERM 143, as shells report them, with one line on stderr:
+    the transaction of an unfinished import rolls back; the files already reported stand.
+    A stdout that cannot be written (disk full) is one line and exit 74."""
     from etl import interrupt
 
+    _open_standard_streams()
     interrupt.install()
     code: int | str | None
     try:
@@ -495,14 +545,18 @@ def entry() -> None:
     except click.ClickException as exc:  # usage errors, as Click itself shows them
         exc.show()
         code = exc.exit_code
-    except (interrupt.Interrupted, click.Abort, KeyboardInterrupt):
-        print("Interrupted: an unfinished import was rolled back", file=sys.stderr)
-        code = INTERRUPTED
+    except (interrupt.Interrupted, click.Abort, KeyboardInterrupt) as exc:
+        stopped = "Terminated (SIGTERM)" if interrupt.what() == "SIGTERM" else "Interrupted"
+        tell(f"{stopped}: {str(exc) or 'an unfinished import was rolled back'}")
+        code = interrupt.exit_code()
+    except OSError as exc:  # writing stdout: the rest runs inside `handled`
+        tell(f"Error: cannot write to stdout: {exc.strerror or exc}")
+        code = OUTPUT_FAILED
     if not isinstance(code, int):  # sys.exit("message") or sys.exit(None)
         if code is not None:
-            print(code, file=sys.stderr)
+            tell(str(code))
         code = 0 if code is None else 1
     logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    _flush(sys.stdout)
+    _flush(sys.stderr)
     os._exit(code)

@@ -1,10 +1,19 @@
 """File-level errors: each carries the SPEC error code and the sysexits exit code."""
 
+import os
+
 
 def first_line(exc: BaseException) -> str:
     """The first line of an exception's text: errors are one line on stderr (DuckDB adds
     hints on more lines, 'Did you mean ...?')."""
     return (str(exc).strip().splitlines() or [""])[0]
+
+
+def printable(text: str) -> str:
+    """`text` (a path, or a message naming one) as UTF-8 can hold it: the bytes of a file name
+    that are not UTF-8 (a file named on a Latin-1 or Windows system), which Python keeps as
+    lone surrogates that no UTF-8 file, JSON or DuckDB string takes, as `\\xNN`."""
+    return os.fsencode(text).decode("utf-8", "backslashreplace")
 
 
 class EtlError(Exception):

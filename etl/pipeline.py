@@ -6,7 +6,7 @@ import logging
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +23,7 @@ from etl.errors import (
     NoKeyColumn,
     StoreBusy,
     first_line,
+    printable,
 )
 from etl.mapping import load_mapping
 from etl.memo import OracleMemo
@@ -89,7 +90,7 @@ def base_summary(path: Path, import_id: str, opts: ImportOptions) -> dict[str, A
         "message": "",
         "import_id": import_id,
         "campaign_id": opts.campaign_id,
-        "file_name": path.name,
+        "file_name": printable(path.name),
         "file_sha256": None,
         "import_date": store.iso_utc(store.utc_now()),
         "dry_run": opts.dry_run,
@@ -188,6 +189,7 @@ def run(
             import_id,
             started,
             folder=folder,
+            clock=clock,
         )
     except EtlError as exc:
         if exc.step == "import_id":  # that id's report folder belongs to the other import
@@ -196,6 +198,10 @@ def run(
             path, opts, session, import_id, exc, started, clock, summary=summary, table=table
         )
     except (Exception, interrupt.Interrupted) as exc:  # noqa: BLE001 - reported as such
+        if interrupt.requested() and _committed(opts, session, summary):
+            # The signal came just after the commit: the import stands, as its summary.json
+            # (written before the commit) says; the command stops once it is reported.
+            return ImportResult(summary, 0)
         result = _fail(
             path,
             opts,
@@ -207,20 +213,38 @@ def run(
             summary=summary,
             table=table,
         )
-        if interrupt.requested():  # Ctrl-C: recorded and reported, then the command stops
+        if interrupt.requested():  # Ctrl-C, SIGTERM: recorded and reported, then the command stops
             raise interrupt.Interrupted from exc
         return result
+    # summary.json was written before the commit; again now, with the whole duration. When
+    # this write fails (disk full), the one written before the commit stands.
     summary["duration_s"] = round(time.perf_counter() - clock, 4)
-    report.write_summary(folder, summary)
+    try:
+        report.write_summary(folder, summary)
+    except OSError as exc:
+        log.warning("%s: summary.json keeps the duration before the commit: %s", path.name, exc)
     log.info("%s: store and reports written at %.3fs: %s", path.name, summary["duration_s"], folder)
     return ImportResult(summary, 0, decided)
 
 
+def _committed(opts: ImportOptions, session: StoreSession, summary: dict[str, Any]) -> bool:
+    """Whether this import's transaction committed. `success` is set just before the commit,
+    once its import id was found free; only this command, holding the store, can have used
+    it since."""
+    if opts.dry_run or not summary["success"]:
+        return False
+    try:
+        con = session.reader()
+        return con is not None and store.import_id_used(con, summary["import_id"])
+    except Exception:  # noqa: BLE001 - then it is reported as failed, as before
+        return False
+
+
 def _internal_failure(exc: BaseException) -> ImportFailed:
-    """Any other failure, as IMPORT_FAILED: its type and first line. A Ctrl-C as such
+    """Any other failure, as IMPORT_FAILED: its type and first line. A Ctrl-C or SIGTERM as such
     (DuckDB turns one during a query into an error of its own)."""
     if interrupt.requested():
-        message = "Interrupted (Ctrl-C); the import was rolled back"
+        message = f"Interrupted ({interrupt.what()}); the import was rolled back"
     else:
         message = f"{type(exc).__name__}: {first_line(exc)}"
     failure = ImportFailed(message, step="import")
@@ -360,12 +384,14 @@ def _decide_and_write(
     import_id: str,
     started: Any,
     folder: Path | None = None,
+    clock: float = 0.0,
 ) -> pl.DataFrame:
     """Steps 4-6: compare with the store, check, write the store and the reports (in
-    `folder`; none without). A second thread works beside the store: it computes the
-    fields taken from the cells (which need no decision) while the rows are compared and
-    decided, then checks the decided rows and writes the reports while the store takes the
-    rows (DuckDB and Polars both let go of the GIL)."""
+    `folder`; none without; summary.json's `duration_s` counts from `clock`). A second
+    thread works beside the store: it computes the fields taken from the cells (which need
+    no decision) while the rows are compared and decided, then checks the decided rows and
+    writes the reports while the store takes the rows (DuckDB and Polars both let go of
+    the GIL)."""
     con = session.reader()
     with ThreadPoolExecutor(max_workers=1) as side:
         writes_rows = folder is not None or not opts.dry_run  # (inspect writes none)
@@ -385,10 +411,18 @@ def _decide_and_write(
         rows = report.rows_frame(decided)
         summarize(decided, fields, key, summary)
         record = _import_record(summary, opts, started)
-        _write_rows(decided, rows, fields, cell_fields, opts, session, record, folder, side)
-    summary["total_contacts"] = _total_contacts(session, opts, summary["counts"])
-    summary["success"] = True
-    summary["message"] = _message(summary)
+
+        def finish() -> None:
+            # The summary's last fields and summary.json; for an import, inside its
+            # transaction before the commit: a committed import never lacks its summary.
+            summary["total_contacts"] = _total_contacts(session, opts, summary["counts"])
+            summary["success"] = True
+            summary["message"] = _message(summary)
+            if folder is not None:
+                summary["duration_s"] = round(time.perf_counter() - clock, 4)
+                report.write_summary(folder, summary)
+
+        _write_rows(decided, rows, fields, cell_fields, opts, session, record, folder, side, finish)
     return decided
 
 
@@ -441,6 +475,7 @@ def _write_rows(
     record: store.ImportRecord,
     folder: Path | None,
     pool: ThreadPoolExecutor,
+    finish: Callable[[], None],
 ) -> None:
     """Step 6: the rows, a slice at a time, to the store (unless a dry run) and to the
     report (when there is a folder; `pool`'s thread appends each slice while the store
@@ -449,7 +484,7 @@ def _write_rows(
     that cannot be written rolls the import back. So does a failed Pandera check of the
     rows: made by `pool`'s thread while the store takes them (queued behind errors.csv,
     which the first slice waits for, and before the slices' reports), it is waited for
-    before the commit."""
+    before the commit. `finish` runs once the reports are written (before the commit)."""
     flags = _write_flags(decided, opts)
     slices = fields.slices(rows.hstack(flags.get_columns()), OUTPUT_COLUMNS, cell_fields)
     writer = report.RowsWriter(folder, fields.table) if folder is not None else None
@@ -474,6 +509,10 @@ def _write_rows(
             done.result()  # raises what a report write raised
         checked.result()
 
+    def completed() -> None:
+        reports_written()
+        finish()
+
     batches = (reported(offset, part) for offset, part in slices)
     try:
         if opts.dry_run:
@@ -482,12 +521,13 @@ def _write_rows(
             writes = store.StoreWrites(
                 batches, opts.campaign_id, opts.replace_pending, record.import_id
             )
-            store.write_import(session.writer(), writes, record, before_commit=reports_written)
+            store.write_import(session.writer(), writes, record, before_commit=completed)
     finally:
         wait(reports)  # never leave a report half-written behind a store failure
         if writer is not None:
             writer.close()
-    reports_written()
+    if opts.dry_run:
+        completed()
 
 
 def _import_record(
@@ -509,7 +549,7 @@ def _import_record(
         None if error is None else error["message"],
         started,
         store.utc_now(),
-        str((opts.report_dir / summary["import_id"]).absolute()),  # usable from any directory
+        printable(str((opts.report_dir / summary["import_id"]).absolute())),  # from any directory
     )
 
 
@@ -548,6 +588,7 @@ def _fail(
         log.info("%s: %s", path.name, exc.message, exc_info=exc.__cause__)
     summary = summary or base_summary(path, import_id, opts)
     summary["file_sha256"] = summary["file_sha256"] or exc.file_sha256
+    exc.message = printable(exc.message)  # it may name the file
     summary.update(
         success=False,
         message=exc.message,
@@ -561,7 +602,9 @@ def _fail(
     )
     keep_record = record and not opts.dry_run and not isinstance(exc, StoreBusy)
     if keep_record and exc.step != "import_id":
-        session.record_failure(_import_record(summary, opts, started))
+        # Interrupted while waiting for the store: Ctrl-C means now, not after --lock-timeout.
+        failed = _import_record(summary, opts, started)
+        session.record_failure(failed, wait=not interrupt.requested())
     summary["duration_s"] = round(time.perf_counter() - clock, 4)
     try:
         folder = report.report_folder(opts.report_dir, import_id)
@@ -569,6 +612,7 @@ def _fail(
             report.write_parsed_only(folder, table)
         summary["duration_s"] = round(time.perf_counter() - clock, 4)
         report.write_summary(folder, summary)
-    except OSError:
-        pass  # an unwritable --report-dir: the error line and the import record still tell
+    except Exception as report_error:  # noqa: BLE001 - the next files must still be imported
+        # an unwritable --report-dir: the error line and the import record still tell
+        log.info("%s: no report: %s", printable(path.name), report_error)
     return ImportResult(summary, exc.exit_code)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from etl.columns import ColumnPlan
@@ -29,7 +31,15 @@ def report_folder(report_dir: Path, import_id: str) -> Path:
 
 
 def write_summary(folder: Path, summary: dict[str, Any]) -> None:
-    (folder / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    """summary.json, whole or not at all: written beside it and renamed over it, so a write
+    that fails (disk full) never leaves an empty or cut file where a summary stood."""
+    part = folder / ".summary.json.part"
+    try:
+        text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+        part.write_text(text, encoding="utf-8")
+        part.replace(folder / "summary.json")
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def rows_frame(decided: pl.DataFrame) -> pl.DataFrame:
@@ -61,6 +71,7 @@ class RowsWriter:
         self.path = folder / "rows.parquet"
         self.table = table
         self._writer: Any = None
+        self._sink: Any = None
 
     def write(self, offset: int, rows: pl.DataFrame) -> None:
         """`rows`: ROWS_COLUMNS but `raw`, for the table's rows from `offset` on."""
@@ -69,10 +80,13 @@ class RowsWriter:
         part = rows.select(ROWS_COLUMNS[:-1]).hstack([raw])
         arrow = part.to_arrow(compat_level=pl.CompatLevel.newest())  # no copy
         if self._writer is None:
+            # Opened by bytes: pyarrow takes no path that is not UTF-8 as text (a
+            # --report-dir named on a Latin-1 system).
+            self._sink = pa.OSFile(os.fsencode(self.path), "wb")
             # Without the Arrow schema in the file: readers see plain Parquet strings, not
             # the string views the slices are held in (which older readers do not know).
             self._writer = pq.ParquetWriter(
-                self.path,
+                self._sink,
                 arrow.schema,
                 compression="lz4",
                 write_statistics=False,
@@ -82,8 +96,13 @@ class RowsWriter:
 
     def close(self) -> None:
         writer, self._writer = self._writer, None
-        if writer is not None:
-            writer.close()
+        sink, self._sink = self._sink, None
+        try:
+            if writer is not None:
+                writer.close()
+        finally:
+            if sink is not None:
+                sink.close()
 
 
 def first_errors(decided: pl.DataFrame, fields: CellFields, key: str) -> list[dict[str, Any]]:

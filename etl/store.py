@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 import uuid
@@ -19,6 +20,8 @@ import pyarrow as pa
 
 from etl.dedupe import StoreMatches
 from etl.errors import InvalidArgument, StoreBusy, first_line
+
+log = logging.getLogger("etl")
 
 CONTACT_FIELDS = (
     "phone_number",
@@ -185,6 +188,10 @@ def connect(db: Path, *, lock_timeout: float, read_only: bool = False) -> duckdb
     """Open the store, waiting up to `lock_timeout` seconds for another process to let go;
     a writer creates it and brings its schema up to date. A path that holds no DuckDB
     database, a database of something else or a newer schema: `unusable_store`."""
+    try:
+        str(db).encode("utf-8")
+    except UnicodeEncodeError:  # DuckDB's own answer is 'std::bad_cast'
+        raise unusable_store(db, "DuckDB opens no path that is not valid UTF-8") from None
     if not read_only:
         _make_folder(db)
     con = _attach_when_free(db, lock_timeout=lock_timeout, read_only=read_only)
@@ -216,6 +223,7 @@ def _attach_when_free(
 ) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + max(lock_timeout, 0.0)
     pause = 0.02  # doubled up to 0.5 s: each attempt opens a database (~10 ms of CPU)
+    told = False
     while True:
         try:
             return _attach(db, read_only=read_only)
@@ -224,6 +232,9 @@ def _attach_when_free(
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
                 raise unusable_store(db, first_line(exc).removeprefix("IO Error: ")) from exc
+            if not told:  # -v shows it
+                log.info("%s is held by another process%s; waiting", db, _lock_holder(exc))
+                told = True
             if time.monotonic() >= deadline:
                 raise StoreBusy(
                     f"The store {db} is held by another process{_lock_holder(exc)} (another "
@@ -778,11 +789,14 @@ class StoreSession:
             self._con = connect(self.db, lock_timeout=self.lock_timeout)
         return self._con
 
-    def record_failure(self, record: ImportRecord) -> None:
-        """Best effort: a failure record the store cannot take must not hide the real error."""
+    def record_failure(self, record: ImportRecord, *, wait: bool = True) -> None:
+        """Best effort: a failure record the store cannot take must not hide the real error.
+        Without `wait`, a store this command does not hold yet is not waited for."""
         if self.dry_run:
             return
         try:
+            if self._con is None and not wait:
+                self._con = connect(self.db, lock_timeout=0.0)
             record_failed_import(self.writer(), record)
         except Exception:  # noqa: BLE001 - the original error is what the user needs to see
             if self._con is not None:

@@ -287,10 +287,21 @@ def test_sigkill_mid_import_leaves_store_whole(cli: Cli, tmp_path: Path) -> None
     )
 
 
-def test_ctrl_c_mid_import_exits_130_and_rolls_back(cli: Cli, tmp_path: Path) -> None:
-    """SIGINT while the store is being written: one line on stderr, exit 130 (128 + SIGINT,
-    as shells report it), the store as before (the transaction rolled back) but for the
-    file's `failed` import record, and its summary.json with `success: false`."""
+@pytest.mark.parametrize(
+    ("signum", "code", "line", "named"),
+    [
+        (signal.SIGINT, 130, "Interrupted", "Ctrl-C"),
+        # what `timeout`, cron daemons and systemd send: it killed the process on the spot,
+        # with no line, no import record and no summary.json
+        (signal.SIGTERM, 143, "Terminated (SIGTERM)", "SIGTERM"),
+    ],
+)
+def test_ctrl_c_or_sigterm_mid_import_rolls_back_and_reports(
+    cli: Cli, tmp_path: Path, signum: int, code: int, line: str, named: str
+) -> None:
+    """SIGINT or SIGTERM while the store is being written: one line on stderr, exit 128 +
+    the signal (as shells report it), the store as before (the transaction rolled back) but
+    for the file's `failed` import record, and its summary.json with `success: false`."""
     campaign = seeded(cli, tmp_path)
     before, records_before = tables(cli), import_records(cli)
     big = _big_file(tmp_path)
@@ -300,21 +311,21 @@ def test_ctrl_c_mid_import_exits_130_and_rolls_back(cli: Cli, tmp_path: Path) ->
     proc = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     while proc.poll() is None and _store_files(cli.db) == start_files:
         time.sleep(0.002)  # the write has begun (the store's files change)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     _, stderr = proc.communicate(timeout=300)
 
-    assert proc.returncode == 130, stderr
-    assert stderr.splitlines() == ["Interrupted: an unfinished import was rolled back"]
+    assert proc.returncode == code, stderr
+    assert stderr.splitlines() == [f"{line}: an unfinished import was rolled back"]
     assert tables(cli) == before
     records = import_records(cli)
     assert records[: len(records_before)] == records_before
-    (import_id, status, code), *more = records[len(records_before) :]
-    assert (status, code, more) == ("failed", "IMPORT_FAILED", [])
+    (import_id, status, error_code), *more = records[len(records_before) :]
+    assert (status, error_code, more) == ("failed", "IMPORT_FAILED", [])
     summary = json.loads((cli.reports / import_id / "summary.json").read_text())
     assert summary["success"] is False
     assert summary["error"] == {
         "code": "IMPORT_FAILED",
-        "message": "Interrupted (Ctrl-C); the import was rolled back",
+        "message": f"Interrupted ({named}); the import was rolled back",
     }
 
 
@@ -396,6 +407,47 @@ def test_store_let_go_within_lock_timeout_imports(cli: Cli, tmp_path: Path) -> N
         holder.wait(timeout=60)
     assert result.exit_code == 0, result.output
     assert cli.query("SELECT count(*) FROM contacts WHERE phone_number = '+15550000009'") == [(1,)]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_signal_while_waiting_for_the_store_stops_at_once(
+    cli: Cli, tmp_path: Path, signum: int
+) -> None:
+    """Ctrl-C (or SIGTERM) while `import` waits for a store another process holds: the
+    command stops now, not after --lock-timeout (recording the failure waited for the store
+    again, the whole --lock-timeout). No import record: the store was not reachable."""
+    seeded(cli, tmp_path)
+    before, records_before = tables(cli), import_records(cli)
+    path = write_csv(tmp_path, "phone\n5550000009\n")
+    command = [sys.executable, "-m", "etl", "-v", "--db", str(cli.db), "import", str(path)]
+    command += ["--report-dir", str(cli.reports), "--lock-timeout", "120", "--json"]
+    holder = _hold(cli.db, 300)
+    proc = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stderr is not None
+        for text in proc.stderr:  # -v: the first refusal of the lock is logged
+            if "is held by another process" in text:
+                break
+        waiting = time.monotonic()
+        proc.send_signal(signum)
+        stdout, stderr = proc.communicate(timeout=60)
+        stopped_after = time.monotonic() - waiting
+    finally:
+        proc.kill()
+        proc.wait()
+        holder.kill()
+        holder.wait()
+    assert proc.returncode == 128 + signum, stderr
+    assert stopped_after < 20, stopped_after  # not the 120 s of --lock-timeout
+    assert stderr.splitlines()[-1].endswith(": an unfinished import was rolled back")
+    assert stdout == ""  # the command stopped before printing the file's summary
+    summaries = [json.loads(p.read_text()) for p in cli.reports.glob("*/summary.json")]
+    (summary,) = [s for s in summaries if s["file_name"] == "input.csv"]
+    assert summary["success"] is False and summary["error"]["code"] == "IMPORT_FAILED"
+    assert tables(cli) == before
+    assert import_records(cli) == records_before
 
 
 # --- several files in one run ------------------------------------------------------------
