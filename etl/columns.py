@@ -177,6 +177,7 @@ _VOCABULARY = frozenset(
         *_QUALIFIERS.values(),
         *_EXCLUDED.values(),
         _ATTRIBUTES,
+        _NOT_CONTENT,
         _MOBILE,
         _PRIMARY,
         _COMPANY,

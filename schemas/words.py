@@ -17,7 +17,7 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
         # messaging apps and SMS take a mobile number (Brevo's `SMS`, `WHATSAPP`)
         "sms", "whatsapp",
         # de
-        "telefon", "handy", "mobil", "mobiltelefon", "rufnummer", "fon",
+        "telefon", "handy", "mobil", "mobiltelefon", "rufnummer", "fon", "festnetz",
         # fr
         "téléphone", "tél", "portable", "mobile", "cellulaire",
         # es
@@ -160,6 +160,28 @@ PLACES: tuple[str, ...] = (
     "tweede", "primair", "secundair",
 )
 
+# Who the row is, in the words of the tool that exported it: `Customer Phone`, `Client Email`,
+# `Kundentelefon`, `Téléphone client`, `Subscriber Email` are the contact's own.
+SELF_WORDS: tuple[str, ...] = (
+    # en
+    "customer", "customers", "client", "clients", "lead", "member", "subscriber", "user",
+    "patient", "student", "guest", "buyer", "recipient", "attendee", "participant",
+    "prospect", "donor", "candidate", "applicant", "respondent",
+    # de
+    "kunde", "kunden", "mitglied", "abonnent", "benutzer", "patient", "gast", "empfänger",
+    "teilnehmer", "interessent", "spender", "kandidat", "bewerber",
+    # fr
+    "client", "cliente", "membre", "abonné", "utilisateur", "invité", "destinataire",
+    "candidat",
+    # es, pt, it
+    "cliente", "clientes", "miembro", "socio", "suscriptor", "usuario", "paciente", "invitado",
+    "destinatario", "participante", "candidato", "assinante", "usuário", "membro",
+    "utente", "iscritto", "paziente", "ospite", "partecipante",
+    # nl
+    "klant", "klanten", "abonnee", "gebruiker", "patiënt", "gast", "ontvanger", "deelnemer",
+    "kandidaat",
+)
+
 # Little words between the others (`Numéro de téléphone`, `Name des/der ...`).
 FILLER: tuple[str, ...] = (
     "de", "du", "des", "la", "le", "l", "d", "s", "di", "da", "do", "del", "della", "dello",
@@ -177,10 +199,12 @@ QUALIFIERS: dict[str, tuple[str, ...]] = {
         "address",
         # a company's own number (`Company Main Phone`, `Hoofdtelefoon bedrijf`)
         *COMPANY_WORDS,
+        *SELF_WORDS,
     ),
     "email": (
         *PLACES, "address", "addresses", "addr", "adresse", "adressen", "adres",
         "internet",  # vCard's `EMAIL;TYPE=INTERNET`
+        *SELF_WORDS,
         "dirección", "endereço", "indirizzo", "company", "corporate", "firma",
     ),
     "name": ("contact", "customer", "client", "person", "kunde", "full", "complete", "value"),
@@ -203,7 +227,7 @@ QUALIFIERS: dict[str, tuple[str, ...]] = {
         # `Paese/area geografica (uff.)`, `Werkadres, land/regio`
         "region", "región", "região", "regione", "regio", "area", "geografica", "o", "ou",
         "address", "adresse", "dirección", "endereço", "indirizzo", "adres", "uff", "ab",
-        "postal",
+        "postal", *SELF_WORDS,
     ),
     "metadata": ("value",),
 }
@@ -248,9 +272,29 @@ WHOLE_HEADERS: dict[str, tuple[str, ...]] = {
     "name": ("fn",),  # vCard's formatted name
 }
 
-# Headers of columns that hold numbers that are not phones: never content-detected.
+# Headers of columns that hold numbers that are not phones: never content-detected. Besides
+# ids, codes and dates, the numbers of a customer, an order, an invoice or a tax record
+# (`Customer Number`, `Kundennummer`, `Numéro client`, `VAT Number`, `Ticket #`).
 NOT_CONTENT_WORDS: tuple[str, ...] = (
     "id", "zip", "postal", "postcode", "plz", "postleitzahl", "code", "date", "datum",
     "year", "jahr", "count", "amount", "revenue", "employees", "funding",
+    # en
+    "customer", "client", "account", "order", "invoice", "employee", "member", "membership",
+    "ticket", "vat", "tax", "policy", "contract", "reference", "ref", "serial", "sku",
+    "booking", "reservation", "loyalty", "iban", "ssn", "passport", "license", "licence",
+    # de
+    "kunde", "kunden", "konto", "rechnung", "rechnungs", "bestellung", "bestell", "auftrag",
+    "auftrags", "mitglied", "mitglieds", "steuer", "vertrag", "vertrags", "referenz",
+    "ausweis",
+    # fr
+    "commande", "facture", "compte", "contrat", "adhérent", "siret", "siren", "matricule",
+    "tva", "référence",
+    # es, pt, it
+    "cliente", "pedido", "factura", "fatura", "cuenta", "conta", "contrato", "socio", "nif",
+    "cif", "dni", "cpf", "cnpj", "ordine", "fattura", "conto", "contratto", "codice",
+    "tessera", "matricola", "riferimento", "referencia", "referência",
+    # nl
+    "klant", "klanten", "bestelling", "factuur", "rekening", "contract", "lidmaatschap",
+    "btw", "referentie",
 )
 # fmt: on

@@ -210,6 +210,19 @@ PHONE, EMAIL = "phone_number", "email"
         ("FNAME", "first_name"),
         ("LNAME", "last_name"),
         ("CC", "country"),  # Mailchimp's country code
+        ("Festnetz", PHONE),
+        # the contact named as the tool calls it
+        ("Customer Phone", PHONE),
+        ("Customer Email", EMAIL),
+        ("Client Email", EMAIL),
+        ("Subscriber Email", EMAIL),
+        ("Lead Phone", PHONE),
+        ("Kundentelefon", PHONE),
+        ("Kunden-E-Mail", EMAIL),
+        ("Téléphone client", PHONE),
+        ("Teléfono del cliente", PHONE),
+        ("Telefoon klant", PHONE),
+        ("Customer Country", "country"),
     ],
 )
 def test_words_name_a_field(header: str, field: str) -> None:
@@ -440,6 +453,56 @@ def test_content_never_takes_fax_ids_or_dates(cli: Cli, tmp_path: Path) -> None:
     assert "No phone column detected" in failed.stderr
     assert cli.query("SELECT count(*) FROM contacts") == [(0,)]
     assert cli.query("SELECT status, error_code FROM imports") == [("failed", "NO_KEY_COLUMN")]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Customer Number",
+        "Kundennummer",
+        "Kunden-Nr.",
+        "Numéro client",
+        "Número de cliente",
+        "Codice cliente",
+        "Klantnummer",
+        "Account Number",
+        "Order Number",
+        "Invoice No",
+        "VAT Number",
+        "Ticket #",
+    ],
+)
+def test_content_never_takes_the_numbers_of_customers_orders_or_invoices(
+    cli: Cli, tmp_path: Path, header: str
+) -> None:
+    # ten-digit numbers are possible US phones; the header says they are something else
+    rows = "".join(f"P{i},{2125550100 + i}\n" for i in range(10))
+    path = write_csv(tmp_path, f"Who,{header}\n" + rows)
+    result = cli.run_import(str(path))
+    assert result.exit_code == 65
+    assert "No phone column detected" in result.stderr
+    assert match_words(header).content_ok is False
+
+
+def test_customer_phone_and_email_are_the_contact_s(cli: Cli, tmp_path: Path) -> None:
+    text = (
+        "Customer Name,Customer Phone,Customer Email,Customer Number\n"
+        "Ann Lee,(312) 555-0100,ann@example.com,2125550100\n"
+        "Bo Ek,(312) 555-0101,bo@example.com,2125550101\n"
+    )
+    summary = _import(cli, tmp_path, text)
+    assert summary["columns"] == {
+        "Customer Name": "name",
+        "Customer Phone": "phone_number",
+        "Customer Email": "email",
+        "Customer Number": "customer_number",
+    }
+    assert summary["resolution"] == {
+        "Customer Name": "alias",
+        "Customer Phone": "words",
+        "Customer Email": "words",
+    }
+    assert cli.rows(summary)["phone_number"].to_list() == ["+13125550100", "+13125550101"]
 
 
 def test_content_only_when_no_header_gives_a_candidate(cli: Cli, tmp_path: Path) -> None:
