@@ -44,6 +44,12 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
         # Thunderbird's and Outlook's display name, localized
         "nom à afficher", "nombre para mostrar", "nome de exibição", "nome a apresentar",
         "nome visualizzato",
+        # a customer's or contact's name, and `first and last name`, localized
+        "nom du client", "nom client", "nom du contact", "nom contact", "nombre del cliente",
+        "nombre cliente", "nombre del contacto", "nome do cliente", "nome cliente",
+        "nome del cliente", "nome do contato", "nome contatto", "kundenname", "klantnaam",
+        "contactnaam", "nom et prénom", "prénom et nom", "nombre y apellidos", "nome e cognome",
+        "nome e sobrenome", "vor und nachname", "voor en achternaam",
     ),
     "first_name": (
         "first name", "firstname", "given name", "forename",
@@ -59,6 +65,7 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "company": (
         "company", "organization", "organisation", "org", "employer", "account name",
+        "raison sociale", "razón social", "razão social", "ragione sociale", "bedrijfsnaam",
         "firma", "firmenname", "unternehmen",
         "société", "entreprise",
         "empresa", "compañía", "organización",
@@ -68,8 +75,8 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "job_title": (
         "title", "job title", "job", "position", "role",
-        "funktion", "berufsbezeichnung", "arbeitstitel", "rolle",
-        "poste", "fonction", "titre", "titre du poste",
+        "funktion", "berufsbezeichnung", "arbeitstitel", "jobtitel", "rolle",
+        "poste", "fonction", "titre", "titre du poste", "intitulé du poste", "intitulé de poste",
         "cargo", "puesto", "puesto de trabajo",
         "função",
         "posizione", "ruolo", "qualifica",
@@ -78,6 +85,7 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "linkedin_profile": ("linkedin",),
     "locale": (
         "locale", "language", "sprache", "langue", "idioma", "lingua", "língua", "taal",
+        "voorkeurstaal",
     ),
     "timezone": (
         "timezone", "time zone", "tz", "zeitzone", "fuseau horaire", "zona horaria",
@@ -89,7 +97,7 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
         "etiquetas", "categorías", "categorias", "etichette", "categorie", "categorieën",
     ),
     "country": (
-        "country", "land", "pays", "país", "paese", "nazione", "nation",
+        "country", "land", "länder", "landes", "pays", "país", "paese", "nazione", "nation",
     ),
     "metadata": ("metadata", "metadaten", "métadonnées", "metadatos", "metadados", "metadati"),
 }
@@ -207,7 +215,10 @@ QUALIFIERS: dict[str, tuple[str, ...]] = {
         *SELF_WORDS,
         "dirección", "endereço", "indirizzo", "company", "corporate", "firma",
     ),
-    "name": ("contact", "customer", "client", "person", "kunde", "full", "complete", "value"),
+    "name": (
+        "contact", "customer", "client", "person", "kunde", "full", "complete", "value",
+        *SELF_WORDS,
+    ),
     "first_name": ("contact", "customer", "client", "person", "value"),
     "last_name": ("contact", "customer", "client", "person", "value"),
     "company": ("name", "value", "current", "nom", "nombre", "nome", "naam", "person", "contact"),
@@ -217,8 +228,12 @@ QUALIFIERS: dict[str, tuple[str, ...]] = {
     ),
     "linkedin_profile": (
         "url", "profile", "profil", "link", "person", "contact", "personal", "public", "value",
+        "perfil", "profilo", "profiel",
     ),
-    "locale": ("preferred", "primary", "contact", "code", "bevorzugte", "préférée", "value"),
+    "locale": (
+        "preferred", "primary", "contact", "code", "bevorzugte", "préférée", "preferido",
+        "preferida", "preferita", "preferito", "value",
+    ),
     "timezone": ("contact", "local", "iana", "value"),
     "tag": ("contact", "person", "value"),
     "country": (
@@ -227,7 +242,7 @@ QUALIFIERS: dict[str, tuple[str, ...]] = {
         # `Paese/area geografica (uff.)`, `Werkadres, land/regio`
         "region", "región", "região", "regione", "regio", "area", "geografica", "o", "ou",
         "address", "adresse", "dirección", "endereço", "indirizzo", "adres", "uff", "ab",
-        "postal", *SELF_WORDS,
+        "postal", "código", "codice", "nom", "nombre", "nome", "naam", *SELF_WORDS,
     ),
     "metadata": ("value",),
 }

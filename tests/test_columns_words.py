@@ -223,6 +223,28 @@ PHONE, EMAIL = "phone_number", "email"
         ("Teléfono del cliente", PHONE),
         ("Telefoon klant", PHONE),
         ("Customer Country", "country"),
+        # other fields, localized
+        ("Nom du client", "name"),  # not the last name `Nom`
+        ("Nombre del cliente", "name"),
+        ("Nome cliente", "name"),
+        ("Kundenname", "name"),
+        ("Klantnaam", "name"),
+        ("Nom et prénom", "name"),
+        ("Nome e cognome", "name"),
+        ("Vor- und Nachname", "name"),
+        ("Raison sociale", "company"),
+        ("Razón social", "company"),
+        ("Ragione sociale", "company"),
+        ("Bedrijfsnaam", "company"),
+        ("Intitulé du poste", "job_title"),
+        ("Jobtitel", "job_title"),
+        ("Perfil de LinkedIn", "linkedin_profile"),
+        ("Profilo LinkedIn", "linkedin_profile"),
+        ("Idioma preferido", "locale"),
+        ("Voorkeurstaal", "locale"),
+        ("Código de país", "country"),
+        ("Ländercode", "country"),
+        ("Nom du pays", "country"),
     ],
 )
 def test_words_name_a_field(header: str, field: str) -> None:
@@ -292,6 +314,8 @@ def test_excluded_headers_name_no_field(header: str, note: str) -> None:
         "Ubicazione ufficio",  # the office's location, not the business phone
         "Company Address",
         "IP Country",
+        "Bundesland",
+        "Nom du manager",
     ],
 )
 def test_look_alikes_name_no_field(header: str) -> None:
