@@ -72,10 +72,13 @@ def handled(ctx: Context) -> Iterator[None]:
 
 
 @contextmanager
-def store_connection(ctx: Context, lock_timeout: float) -> Iterator[duckdb.DuckDBPyConnection]:
+def store_connection(
+    ctx: Context, lock_timeout: float, reads_only: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
     from etl import store
 
-    with handled(ctx), store.opened(ctx.db, lock_timeout=lock_timeout) as con:
+    opened = store.opened(ctx.db, lock_timeout=lock_timeout, reads_only=reads_only)
+    with handled(ctx), opened as con:
         yield con
 
 
@@ -138,7 +141,7 @@ def campaign_create(ctx: Context, name: str, campaign_id: int | None, lock_timeo
 
     if not name.strip():  # `campaign create "$NAME"` with NAME unset
         raise click.BadParameter("a campaign needs a name", param_hint="NAME")
-    with store_connection(ctx, lock_timeout) as con:
+    with store_connection(ctx, lock_timeout, reads_only=False) as con:
         created = store.create_campaign(con, name, campaign_id)
     click.echo(created)  # a stdout that cannot take it is not a failure of the store (70)
 

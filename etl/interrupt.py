@@ -30,9 +30,12 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
 
 
 def install() -> None:
-    """Record every Ctrl-C and SIGTERM from now on (the console script calls this first)."""
-    signal.signal(signal.SIGINT, _on_signal)
-    signal.signal(signal.SIGTERM, _on_signal)
+    """Record every Ctrl-C and SIGTERM from now on (the console script calls this first).
+    A signal the process was started ignoring stays ignored: `nohup`, and `cmd &` in a
+    script, whose Ctrl-C at the terminal is meant for the script's foreground command."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _on_signal)
 
 
 def requested() -> bool:

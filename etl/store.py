@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import time
 import uuid
@@ -296,12 +297,32 @@ def _attach(db: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def connect_to_read(db: Path, *, lock_timeout: float) -> duckdb.DuckDBPyConnection:
+    """`connect`, for a command that only reads. A store this user may not write (the
+    nightly job's, owned by its user; a read-only mount) is read as it is when its schema is
+    this version's, since there is nothing to create or migrate."""
+    try:
+        return connect(db, lock_timeout=lock_timeout)
+    except InvalidArgument:
+        if not db.is_file() or os.access(db, os.W_OK):
+            raise
+        con = connect(db, lock_timeout=lock_timeout, read_only=True)
+        if stored_version(con, db) != MIGRATIONS[-1][0]:
+            con.close()
+            raise
+        return con
+
+
 @contextmanager
 def opened(
-    db: Path, *, lock_timeout: float, read_only: bool = False
+    db: Path, *, lock_timeout: float, read_only: bool = False, reads_only: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """`connect` as a context manager that closes the connection."""
-    con = connect(db, lock_timeout=lock_timeout, read_only=read_only)
+    """`connect` (`connect_to_read` for `reads_only`) as a context manager that closes the
+    connection."""
+    if reads_only:
+        con = connect_to_read(db, lock_timeout=lock_timeout)
+    else:
+        con = connect(db, lock_timeout=lock_timeout, read_only=read_only)
     try:
         yield con
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -250,3 +251,81 @@ def test_closed_stdout_or_stderr_changes_no_exit_code(
         ("good.csv", "completed", None),
         ("missing.csv", "failed", "FILE_NOT_FOUND"),
     ]
+
+
+# --- signals ------------------------------------------------------------------------------
+
+
+def test_ctrl_c_ignored_at_start_stays_ignored(cli: Cli, tmp_path: Path) -> None:
+    """`nohup`, or `contacts-etl import ... &` in a script: the shell starts the job ignoring
+    SIGINT, so that Ctrl-C at the terminal stops the script's foreground command, not the
+    job. The job's own handler used to replace that and roll the import back (exit 130)."""
+    path = write_csv(tmp_path, "phone\n" + "".join(f"555{i:07d}\n" for i in range(20_000)))
+    command = _command(cli, "-v", "import", str(path), "--report-dir", str(cli.reports))
+    proc = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "rows read" in line:  # the import is under way
+            proc.send_signal(signal.SIGINT)
+            break
+    proc.communicate(timeout=120)
+    assert proc.returncode == 0
+    assert _records(cli) == [("input.csv", "completed", None)]
+
+
+# --- a store this user may only read --------------------------------------------------------
+
+
+def _unwritable(db: Path, monkeypatch: pytest.MonkeyPatch, reason: str) -> None:
+    """The store as a user who may only read it sees it (root ignores chmod: the refusal is
+    made for this path)."""
+    import duckdb
+
+    real_attach, real_access = store._attach, os.access
+
+    def attach(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+        if path == db and not read_only:
+            raise duckdb.IOException(f'IO Error: Cannot open file "{path}": {reason}')
+        return real_attach(path, read_only=read_only)
+
+    monkeypatch.setattr(store, "_attach", attach)
+
+    def access(path: Any, mode: int, **kwargs: Any) -> bool:
+        if Path(path) == db and mode & os.W_OK:
+            return False
+        return real_access(path, mode, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+
+
+@pytest.mark.parametrize("reason", ["Permission denied", "Read-only file system"])
+def test_a_store_that_cannot_be_written_is_read_by_the_reading_commands(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reason: str
+) -> None:
+    """The nightly job's store (owned by its user, mode 644) or a read-only mount: `campaign
+    list`, `imports list/show` and `contacts export` read it (they refused it, exit 65, as
+    they open it to create or migrate it); what writes is refused as before."""
+    campaign = cli.campaign("Night")
+    path = write_csv(tmp_path, "phone\n5550000001\n")
+    imported = cli.run_import(str(path), "--campaign", str(campaign), "--json")
+    import_id = json.loads(imported.stdout)["import_id"]
+    _unwritable(cli.db, monkeypatch, reason)
+
+    listed = cli("campaign", "list", "--json")
+    assert listed.exit_code == 0, listed.output
+    assert json.loads(listed.stdout)["entries"]["pending"] == 1
+    assert cli("imports", "list").stdout.startswith(import_id)
+    assert cli("imports", "show", import_id).exit_code == 0
+    exported = cli("contacts", "export", "--out", str(tmp_path / "out.csv"))
+    assert exported.exit_code == 0, exported.output
+    refused = cli("campaign", "create", "Day")
+    assert refused.exit_code == 65
+    assert refused.stderr.rstrip().endswith(f"{reason} (--db or CONTACTS_ETL_DB)")
+    assert cli.run_import(str(path)).exit_code == 65
