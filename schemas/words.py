@@ -16,6 +16,8 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
         "msisdn", "gsm", "iphone", "landline", "direct dial",
         # messaging apps and SMS take a mobile number (Brevo's `SMS`, `WHATSAPP`)
         "sms", "whatsapp",
+        # abbreviations: `Ph #`, `Mob.`, `Tfno.`, `Tlf.`, `Cel.`, `Telefonnr.`, Swiss `Natel`
+        "ph", "mob", "tfno", "tlf", "telf", "cel", "telefonnr", "mobilnr", "handynr", "natel",
         # de
         "telefon", "handy", "mobil", "mobiltelefon", "rufnummer", "fon", "festnetz",
         # fr
@@ -33,7 +35,8 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
         "email", "emails", "mail", "mails",
         "courriel", "mél", "adresse électronique", "adresse de messagerie",
         "correo", "correo electrónico",
-        "correio eletrônico", "correio electrónico",
+        "correio eletrônico", "correio electrónico", "endereço eletrônico",
+        "endereço electrónico",
         "posta elettronica",
     ),
     "name": (
@@ -107,7 +110,7 @@ MOBILE_WORDS: frozenset[str] = frozenset(
     {
         "mobile", "cell", "cellphone", "cellular", "gsm", "handy", "mobil", "mobiltelefon",
         "portable", "cellulaire", "móvil", "celular", "telemóvel", "cellulare", "mobiel",
-        "mobiele", "iphone", "sms", "whatsapp",
+        "mobiele", "iphone", "sms", "whatsapp", "mob", "cel", "mobilnr", "handynr", "natel",
     }
 )
 
@@ -199,7 +202,7 @@ FILLER: tuple[str, ...] = (
 # Words allowed beside a field word, per field (besides PLACES for phone and email).
 QUALIFIERS: dict[str, tuple[str, ...]] = {
     "phone_number": (
-        *PLACES, "number", "numbers", "num", "no", "nr", "nummer", "numéro", "número",
+        *PLACES, "number", "numbers", "num", "no", "nr", "n", "nummer", "numéro", "número",
         "numero", "dial", "car", "auto", "voiture", "coche", "automóvil", "carro", "radio",
         "voice", "landline", "festnetz", "fixe", "fijo", "fixo", "fisso", "vast",
         "automóvel", "geral",

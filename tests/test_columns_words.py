@@ -211,6 +211,13 @@ PHONE, EMAIL = "phone_number", "email"
         ("LNAME", "last_name"),
         ("CC", "country"),  # Mailchimp's country code
         ("Festnetz", PHONE),
+        ("N° de téléphone", PHONE),
+        ("Tfno.", PHONE),
+        ("Tlf.", PHONE),
+        ("Ph #", PHONE),
+        ("Telefonnr.", PHONE),
+        ("Natel", PHONE),
+        ("Endereço eletrônico", EMAIL),
         # the contact named as the tool calls it
         ("Customer Phone", PHONE),
         ("Customer Email", EMAIL),
@@ -316,6 +323,8 @@ def test_excluded_headers_name_no_field(header: str, note: str) -> None:
         "IP Country",
         "Bundesland",
         "Nom du manager",
+        "Phonetic Name",
+        "Mobility",
     ],
 )
 def test_look_alikes_name_no_field(header: str) -> None:
@@ -347,6 +356,9 @@ def test_look_alikes_name_no_field(header: str) -> None:
         (PHONE, "WhatsApp Phone Number", 1),
         (PHONE, "Person - Phone - Mobile", 1),
         (PHONE, "Default Address Phone", 3),  # the default address's phone
+        (PHONE, "Mob. No", 1),
+        (PHONE, "Cel.", 1),
+        (PHONE, "Mobilnr.", 1),
         (PHONE, "Número de centralita de la organización", 3),
         (EMAIL, "Email primaria", 2),
         (EMAIL, "Primäre E-Mail-Adresse", 2),
