@@ -549,8 +549,17 @@ def _import_record(
         None if error is None else error["message"],
         started,
         store.utc_now(),
-        printable(str((opts.report_dir / summary["import_id"]).absolute())),  # from any directory
+        printable(str(_absolute(opts.report_dir / summary["import_id"]))),  # from any directory
     )
+
+
+def _absolute(path: Path) -> Path:
+    """`path` from the root; as given when the working directory was deleted under the
+    command (a cron job's), which has none."""
+    try:
+        return path.absolute()
+    except OSError:
+        return path
 
 
 def _total_contacts(

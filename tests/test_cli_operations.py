@@ -329,3 +329,25 @@ def test_a_store_that_cannot_be_written_is_read_by_the_reading_commands(
     assert refused.exit_code == 65
     assert refused.stderr.rstrip().endswith(f"{reason} (--db or CONTACTS_ETL_DB)")
     assert cli.run_import(str(path)).exit_code == 65
+
+
+def test_a_working_directory_deleted_under_the_job(cli: Cli, tmp_path: Path) -> None:
+    """A cron job whose directory was removed: the default, relative report folder cannot be
+    made: one line, exit 65, a failed import record (it was exit 70 'FileNotFoundError', no
+    record: the record's absolute report_dir asked for the working directory)."""
+    path = write_csv(tmp_path, "phone\n5550000001\n")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    run = subprocess.run(
+        _command(cli, "import", str(path)),
+        cwd=gone,
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: os.rmdir(gone),  # after the child moved into it
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert run.returncode == 65, run.stderr
+    (line,) = run.stderr.splitlines()
+    assert line.startswith("Error: input.csv: Cannot create the report folder data/reports/")
+    assert line.endswith(": No such file or directory (--report-dir)")
+    assert _records(cli) == [("input.csv", "failed", "INVALID_ARGUMENT")]
