@@ -175,22 +175,26 @@ PLACES: tuple[str, ...] = (
 # `Kundentelefon`, `Téléphone client`, `Subscriber Email` are the contact's own.
 SELF_WORDS: tuple[str, ...] = (
     # en
-    "customer", "customers", "client", "clients", "lead", "member", "subscriber", "user",
+    "customer", "customers", "client", "clients", "lead", "member", "subscriber",
     "patient", "student", "guest", "buyer", "recipient", "attendee", "participant",
     "prospect", "donor", "candidate", "applicant", "respondent",
     # de
-    "kunde", "kunden", "mitglied", "abonnent", "benutzer", "patient", "gast", "empfänger",
+    "kunde", "kunden", "mitglied", "abonnent", "patient", "gast", "empfänger",
     "teilnehmer", "interessent", "spender", "kandidat", "bewerber",
     # fr
-    "client", "cliente", "membre", "abonné", "utilisateur", "invité", "destinataire",
+    "client", "cliente", "membre", "abonné", "invité", "destinataire",
     "candidat",
     # es, pt, it
-    "cliente", "clientes", "miembro", "socio", "suscriptor", "usuario", "paciente", "invitado",
-    "destinatario", "participante", "candidato", "assinante", "usuário", "membro",
-    "utente", "iscritto", "paziente", "ospite", "partecipante",
+    "cliente", "clientes", "miembro", "socio", "suscriptor", "paciente", "invitado",
+    "destinatario", "participante", "candidato", "assinante", "membro", "iscritto",
+    "paziente", "ospite", "partecipante",
     # nl
-    "klant", "klanten", "abonnee", "gebruiker", "patiënt", "gast", "ontvanger", "deelnemer",
-    "kandidaat",
+    "klant", "klanten", "abonnee", "patiënt", "gast", "ontvanger", "deelnemer", "kandidaat",
+)
+# An account's user (`User Email`, `Benutzer-Telefon`): the contact's phone or email, but a
+# `User Name` is a login, not the contact's name.
+USER_WORDS: tuple[str, ...] = (
+    "user", "benutzer", "utilisateur", "usuario", "usuário", "utente", "gebruiker",
 )
 
 # Little words between the others (`Numéro de téléphone`, `Name des/der ...`).
@@ -211,11 +215,13 @@ QUALIFIERS: dict[str, tuple[str, ...]] = {
         # a company's own number (`Company Main Phone`, `Hoofdtelefoon bedrijf`)
         *COMPANY_WORDS,
         *SELF_WORDS,
+        *USER_WORDS,
     ),
     "email": (
         *PLACES, "address", "addresses", "addr", "adresse", "adressen", "adres",
         "internet",  # vCard's `EMAIL;TYPE=INTERNET`
         *SELF_WORDS,
+        *USER_WORDS,
         "dirección", "endereço", "indirizzo", "company", "corporate", "firma",
     ),
     "name": (

@@ -224,6 +224,7 @@ PHONE, EMAIL = "phone_number", "email"
         ("Client Email", EMAIL),
         ("Subscriber Email", EMAIL),
         ("Lead Phone", PHONE),
+        ("User Email", EMAIL),
         ("Kundentelefon", PHONE),
         ("Kunden-E-Mail", EMAIL),
         ("Téléphone client", PHONE),
@@ -325,6 +326,8 @@ def test_excluded_headers_name_no_field(header: str, note: str) -> None:
         "Nom du manager",
         "Phonetic Name",
         "Mobility",
+        "Username",  # a login, not the contact's name
+        "User Name",
     ],
 )
 def test_look_alikes_name_no_field(header: str) -> None:
