@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from etl import __version__
+from etl import __version__, interrupt
 from etl.errors import EtlError, first_line, printable
 
 if TYPE_CHECKING:
@@ -68,6 +68,8 @@ def handled(ctx: Context) -> Iterator[None]:
     except (click.exceptions.Exit, click.ClickException, SystemExit):
         raise
     except Exception as exc:  # noqa: BLE001 - turned into one line and an exit code
+        if interrupt.requested():  # what a Ctrl-C or SIGTERM broke (a module being imported)
+            raise interrupt.Interrupted from exc
         fail(exc, ctx.verbosity > 0)
 
 
@@ -304,7 +306,7 @@ def import_(ctx: Context, files: tuple[Path, ...], as_json: bool, **kwargs: Any)
         raise click.UsageError("--import-id names one import: give exactly one FILE")
     kwargs["delimiter"] = _delimiter(kwargs["delimiter"])
     with handled(ctx):
-        from etl import interrupt, pipeline
+        from etl import pipeline
         from etl.memo import OracleMemo
         from etl.options import ImportOptions
         from etl.store import StoreSession
@@ -535,8 +537,6 @@ def entry() -> None:
     Ctrl-C (SIGINT) exits 130 and SIGTERM 143, as shells report them, with one line on stderr:
     the transaction of an unfinished import rolls back; the files already reported stand.
     A stdout that cannot be written (disk full) is one line and exit 74."""
-    from etl import interrupt
-
     _open_standard_streams()
     interrupt.install()
     code: int | str | None

@@ -351,3 +351,22 @@ def test_a_working_directory_deleted_under_the_job(cli: Cli, tmp_path: Path) -> 
     assert line.startswith("Error: input.csv: Cannot create the report folder data/reports/")
     assert line.endswith(": No such file or directory (--report-dir)")
     assert _records(cli) == [("input.csv", "failed", "INVALID_ARGUMENT")]
+
+
+def test_signal_that_breaks_the_start_up_is_an_interrupt(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM while the command still imports its modules: Python wraps the interrupt in
+    the error of what it broke ('RuntimeError: Error calling __set_name__ ...', exit 70);
+    it is the interrupt (exit 143 from the console script)."""
+    import schemas.contacts
+
+    def broken() -> None:
+        monkeypatch.setattr(interrupt, "_received", signal.SIGTERM)
+        raise RuntimeError("Error calling __set_name__ on 'FieldInfo' instance 'row'")
+
+    monkeypatch.setattr(schemas.contacts, "warm_up", broken)
+    path = write_csv(tmp_path, "phone\n5550000001\n")
+    with pytest.raises(interrupt.Interrupted):
+        cli.run_import(str(path))
+    assert interrupt.exit_code() == 143
