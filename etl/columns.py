@@ -164,6 +164,8 @@ _QUALIFIERS = {
 _EXCLUDED = {why: frozenset(_fold(w) for w in entries) for why, entries in W.EXCLUDED_WORDS.items()}
 _ATTRIBUTES = frozenset(_fold(w) for w in W.ATTRIBUTE_WORDS)
 _NOT_CONTENT = frozenset(_fold(w) for w in W.NOT_CONTENT_WORDS)
+_ID_OWNERS = frozenset(_fold(w) for w in W.ID_OWNER_WORDS)
+_NUMBERS = frozenset(_fold(w) for w in W.NUMBER_WORDS)
 _MOBILE = frozenset(_fold(w) for w in W.MOBILE_WORDS)
 _PRIMARY = frozenset(_fold(w) for w in W.PRIMARY_WORDS)
 _COMPANY = frozenset(_fold(w) for w in W.COMPANY_WORDS)
@@ -178,6 +180,7 @@ _VOCABULARY = frozenset(
         *_EXCLUDED.values(),
         _ATTRIBUTES,
         _NOT_CONTENT,
+        _ID_OWNERS,
         _MOBILE,
         _PRIMARY,
         _COMPANY,
@@ -263,7 +266,9 @@ def match_words(header: str) -> WordMatch:
     for why, excluded in _EXCLUDED.items():
         if present & excluded:
             return WordMatch(note=why, content_ok=False)
-    content_ok = not (present & _NOT_CONTENT)
+    content_ok = not (present & _NOT_CONTENT) and not (
+        present & _ID_OWNERS and (present & _NUMBERS or "#" in header)
+    )
     candidate = [(f, left) for f in CANDIDATE_FIELDS if (left := _leftover(words, f)) is not None]
     if len(candidate) > 1:
         return WordMatch(note="names both a phone and an email", content_ok=False)

@@ -297,28 +297,38 @@ WHOLE_HEADERS: dict[str, tuple[str, ...]] = {
 }
 
 # Headers of columns that hold numbers that are not phones: never content-detected. Besides
-# ids, codes and dates, the numbers of a customer, an order, an invoice or a tax record
-# (`Customer Number`, `Kundennummer`, `Numéro client`, `VAT Number`, `Ticket #`).
+# ids, codes and dates, the numbers of an order, an invoice or a tax record (`Order Number`,
+# `VAT Number`, `Ticket #`, `Steuernummer`).
 NOT_CONTENT_WORDS: tuple[str, ...] = (
     "id", "zip", "postal", "postcode", "plz", "postleitzahl", "code", "date", "datum",
     "year", "jahr", "count", "amount", "revenue", "employees", "funding",
     # en
-    "customer", "client", "account", "order", "invoice", "employee", "member", "membership",
-    "ticket", "vat", "tax", "policy", "contract", "reference", "ref", "serial", "sku",
-    "booking", "reservation", "loyalty", "iban", "ssn", "passport", "license", "licence",
+    "order", "invoice", "membership", "ticket", "vat", "tax", "policy", "contract",
+    "reference", "ref", "serial", "sku", "booking", "reservation", "loyalty", "iban", "ssn",
+    "passport", "license", "licence",
     # de
-    "kunde", "kunden", "konto", "rechnung", "rechnungs", "bestellung", "bestell", "auftrag",
-    "auftrags", "mitglied", "mitglieds", "steuer", "vertrag", "vertrags", "referenz",
-    "ausweis",
+    "rechnung", "rechnungs", "bestellung", "bestell", "auftrag", "auftrags", "steuer",
+    "vertrag", "vertrags", "referenz", "ausweis",
     # fr
-    "commande", "facture", "compte", "contrat", "adhérent", "siret", "siren", "matricule",
-    "tva", "référence",
+    "commande", "facture", "contrat", "siret", "siren", "matricule", "tva", "référence",
     # es, pt, it
-    "cliente", "pedido", "factura", "fatura", "cuenta", "conta", "contrato", "socio", "nif",
-    "cif", "dni", "cpf", "cnpj", "ordine", "fattura", "conto", "contratto", "codice",
-    "tessera", "matricola", "riferimento", "referencia", "referência",
+    "pedido", "factura", "fatura", "contrato", "nif", "cif", "dni", "cpf", "cnpj", "ordine",
+    "fattura", "contratto", "codice", "tessera", "matricola", "riferimento", "referencia",
+    "referência",
     # nl
-    "klant", "klanten", "bestelling", "factuur", "rekening", "contract", "lidmaatschap",
-    "btw", "referentie",
+    "bestelling", "factuur", "contract", "lidmaatschap", "btw", "referentie",
+)
+
+# Whose number it is, when the header also says `number` (or `#`): a customer's, member's or
+# account's number is an id (`Customer Number`, `Kundennummer`, `Numéro client`, `Member #`),
+# while `Customer Contact` or `Member` may well hold phones or emails.
+ID_OWNER_WORDS: tuple[str, ...] = (
+    "customer", "client", "account", "employee", "member", "kunde", "kunden", "konto",
+    "mitglied", "mitglieds", "compte", "adhérent", "cliente", "cuenta", "conta", "socio",
+    "conto", "klant", "klanten",
+)
+NUMBER_WORDS: tuple[str, ...] = (
+    "number", "numbers", "num", "no", "nr", "n", "nummer", "nummern", "numéro", "número",
+    "numero",
 )
 # fmt: on

@@ -509,6 +509,7 @@ def test_content_never_takes_fax_ids_or_dates(cli: Cli, tmp_path: Path) -> None:
         "Invoice No",
         "VAT Number",
         "Ticket #",
+        "Member #",
     ],
 )
 def test_content_never_takes_the_numbers_of_customers_orders_or_invoices(
@@ -521,6 +522,12 @@ def test_content_never_takes_the_numbers_of_customers_orders_or_invoices(
     assert result.exit_code == 65
     assert "No phone column detected" in result.stderr
     assert match_words(header).content_ok is False
+
+
+def test_content_still_reads_a_customer_column_that_is_no_number(cli: Cli, tmp_path: Path) -> None:
+    text = "Who,Customer Contact\nAda,ada@example.com\nBob,bob@example.com\n"
+    summary = _import(cli, tmp_path, text)
+    assert summary["resolution"] == {"Customer Contact": "content"}
 
 
 def test_customer_phone_and_email_are_the_contact_s(cli: Cli, tmp_path: Path) -> None:
