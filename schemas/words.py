@@ -69,7 +69,7 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "company": (
         "company", "organization", "organisation", "org", "employer", "account name",
         "raison sociale", "razón social", "razão social", "ragione sociale", "bedrijfsnaam",
-        "firma", "firmenname", "unternehmen",
+        "firma", "firmenname", "unternehmen", "unternehmensname",
         "société", "entreprise",
         "empresa", "compañía", "organización",
         "organização",
@@ -147,6 +147,7 @@ PLACES: tuple[str, ...] = (
     "home", "work", "business", "office", "private", "personal", "other", "direct",
     "primary", "secondary", "main", "first", "second", "third", "preferred", "default",
     "alternate", "alternative", "alt", "additional", "contact", "person", "current", "value",
+    "kontakt", "contacto", "contato", "contatto",
     "mobile",
     # de
     "privat", "geschäftlich", "beruflich", "dienstlich", "arbeit", "büro", "weitere",
@@ -190,6 +191,8 @@ SELF_WORDS: tuple[str, ...] = (
     "paziente", "ospite", "partecipante",
     # nl
     "klant", "klanten", "abonnee", "patiënt", "gast", "ontvanger", "deelnemer", "kandidaat",
+    # the contact person of a company record
+    "ansprechpartner", "interlocuteur", "contactpersoon", "referente",
 )
 # An account's user (`User Email`, `Benutzer-Telefon`): the contact's phone or email, but a
 # `User Name` is a login, not the contact's name.
