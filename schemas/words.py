@@ -117,7 +117,7 @@ MOBILE_WORDS: frozenset[str] = frozenset(
 # Words that make a phone or email column the primary one (after mobile, for phones).
 PRIMARY_WORDS: frozenset[str] = frozenset(
     {
-        "primary", "main", "first", "preferred", "default",
+        "primary", "main", "first", "preferred", "default", "pref",
         "haupt", "erste", "bevorzugt", "bevorzugte",
         "principal", "principale", "préféré", "préférée", "premier",
         "preferido", "primario", "primeiro", "primer",
@@ -148,6 +148,7 @@ PLACES: tuple[str, ...] = (
     "primary", "secondary", "main", "first", "second", "third", "preferred", "default",
     "alternate", "alternative", "alt", "additional", "contact", "person", "current", "value",
     "kontakt", "contacto", "contato", "contatto",
+    "pref",  # vCard's `TEL;TYPE=PREF`
     "mobile",
     # de
     "privat", "geschäftlich", "beruflich", "dienstlich", "arbeit", "büro", "weitere",
