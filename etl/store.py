@@ -298,19 +298,16 @@ def _attach(db: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 
 def connect_to_read(db: Path, *, lock_timeout: float) -> duckdb.DuckDBPyConnection:
-    """`connect`, for a command that only reads. A store this user may not write (the
-    nightly job's, owned by its user; a read-only mount) is read as it is when its schema is
-    this version's, since there is nothing to create or migrate."""
-    try:
-        return connect(db, lock_timeout=lock_timeout)
-    except InvalidArgument:
-        if not db.is_file() or os.access(db, os.W_OK):
-            raise
+    """`connect`, for a command that only reads. A store of this version is opened read-only:
+    beside other readers (a dashboard, `duckdb -readonly`), and a store this user may not
+    write (the nightly job's, owned by its user; a read-only mount) is read as it is. One
+    without the schema yet, or an older one, is opened to create or migrate it."""
+    if db.is_file():
         con = connect(db, lock_timeout=lock_timeout, read_only=True)
-        if stored_version(con, db) != MIGRATIONS[-1][0]:
-            con.close()
-            raise
-        return con
+        if stored_version(con, db) == MIGRATIONS[-1][0]:
+            return con
+        con.close()
+    return connect(db, lock_timeout=lock_timeout)
 
 
 @contextmanager

@@ -370,3 +370,31 @@ def test_signal_that_breaks_the_start_up_is_an_interrupt(
     with pytest.raises(interrupt.Interrupted):
         cli.run_import(str(path))
     assert interrupt.exit_code() == 143
+
+
+def test_reading_commands_read_beside_a_read_only_reader(cli: Cli, tmp_path: Path) -> None:
+    """Another process reading the store (a dashboard, `duckdb -readonly`): the reading
+    commands read beside it (they waited for it and exited 75 STORE_BUSY: they opened the
+    store to write, to create or migrate it); a command that writes still waits."""
+    assert cli("campaign", "create", "Seen").exit_code == 0
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time, duckdb; con = duckdb.connect(sys.argv[1], read_only=True); "
+            "print('reading', flush=True); time.sleep(300)",
+            str(cli.db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout is not None and reader.stdout.readline().strip() == "reading"
+        listed = cli("campaign", "list", "--lock-timeout", "0.2")
+        assert listed.exit_code == 0, listed.output
+        assert "Seen" in listed.stdout
+        assert cli("imports", "list", "--lock-timeout", "0.2").exit_code == 0
+        assert cli("campaign", "create", "New", "--lock-timeout", "0.2").exit_code == 75
+    finally:
+        reader.kill()
+        reader.wait()
