@@ -25,8 +25,8 @@ FILLED = 2 * SAMPLE
 THRESHOLD = 0.9
 
 # A phone as people write it: digits and the usual punctuation, an optional extension,
-# Apollo's leading `'`; at least 7 digits; never a date.
-_PHONE_SHAPE = r"^'?\+?[\d\s().\-/]+(?:\s*(?:x|ext\.?|extension|#)\s*\d{1,6})?$"
+# Apollo's leading `'`, a `tel:` URI; at least 7 digits; never a date.
+_PHONE_SHAPE = r"(?i)^'?(?:tel:)?\+?[\d\s().\-/]+(?:\s*(?:x|ext\.?|extension|#)\s*\d{1,6})?$"
 _DATE_SHAPE = r"^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})(?:[ T].*)?$"
 _LINKEDIN_SHAPE = r"(?i)^(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/(?:in|pub)/"
 

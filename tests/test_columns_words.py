@@ -577,3 +577,14 @@ def test_content_finds_emails(cli: Cli, tmp_path: Path) -> None:
     rows = cli.rows(summary)
     assert rows["email"].to_list() == ["ada@example.com", "bob@example.com", "cy@example.org"]
     assert json.loads(rows["variables"][0]) == {"who": "Ada"}
+
+
+def test_content_finds_tel_uris(cli: Cli, tmp_path: Path) -> None:
+    text = "Who,Data\n" + "".join(f"P{i},tel:+1312555{i:04d}\n" for i in range(3))
+    summary = _import(cli, tmp_path, text)
+    assert summary["resolution"] == {"Data": "content"}
+    assert cli.rows(summary)["phone_number"].to_list() == [
+        "+13125550000",
+        "+13125550001",
+        "+13125550002",
+    ]
