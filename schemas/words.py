@@ -212,7 +212,7 @@ QUALIFIERS: dict[str, tuple[str, ...]] = {
     "phone_number": (
         *PLACES, "number", "numbers", "num", "no", "nr", "n", "nummer", "numéro", "número",
         "numero", "dial", "car", "auto", "voiture", "coche", "automóvil", "carro", "radio",
-        "voice", "landline", "festnetz", "fixe", "fijo", "fixo", "fisso", "vast",
+        "voice", "voip", "landline", "festnetz", "fixe", "fijo", "fixo", "fisso", "vast",
         "automóvel", "geral",
         # Shopify's `Default Address Phone`: the customer's own number
         "address",

@@ -213,6 +213,7 @@ PHONE, EMAIL = "phone_number", "email"
         ("LNAME", "last_name"),
         ("CC", "country"),  # Mailchimp's country code
         ("Festnetz", PHONE),
+        ("Voip Phones", PHONE),  # Outreach
         ("N° de téléphone", PHONE),
         ("Tfno.", PHONE),
         ("Tlf.", PHONE),
