@@ -8,6 +8,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -624,4 +625,7 @@ def _fail(
     except Exception as report_error:  # noqa: BLE001 - the next files must still be imported
         # an unwritable --report-dir: the error line and the import record still tell
         log.info("%s: no report: %s", printable(path.name), report_error)
+        # nor may the summary.json written before a commit that then failed say success
+        with suppress(OSError):
+            (opts.report_dir / import_id / "summary.json").unlink(missing_ok=True)
     return ImportResult(summary, exc.exit_code)

@@ -398,3 +398,33 @@ def test_reading_commands_read_beside_a_read_only_reader(cli: Cli, tmp_path: Pat
     finally:
         reader.kill()
         reader.wait()
+
+
+def test_commit_that_fails_leaves_no_summary_saying_success(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """summary.json is written before the commit: when the commit then fails and the disk
+    takes no failure summary either, the one saying success is removed."""
+    import duckdb
+
+    original = store.write_import
+
+    def write_import(con: Any, writes: Any, record: Any, before_commit: Any) -> None:
+        def then_the_commit_fails() -> None:
+            before_commit()  # the reports, summary.json included
+            monkeypatch.setattr(report, "write_summary", failing)
+            raise duckdb.IOException("IO Error: Could not write file: No space left on device")
+
+        original(con, writes, record, before_commit=then_the_commit_fails)
+
+    def failing(folder: Path, summary: dict[str, Any]) -> None:
+        raise NO_SPACE
+
+    monkeypatch.setattr(store, "write_import", write_import)
+    path = write_csv(tmp_path, "phone\n5550000001\n")
+    result = cli.run_import(str(path), "--json")
+    assert result.exit_code == 70, result.output
+    assert json.loads(result.stdout)["success"] is False
+    assert list(cli.reports.glob("*/summary.json")) == []
+    assert _records(cli) == [("input.csv", "failed", "IMPORT_FAILED")]
+    assert cli.query("SELECT count(*) FROM contacts") == [(0,)]
