@@ -276,6 +276,10 @@ EXCLUDED_WORDS: dict[str, tuple[str, ...]] = {
         "inhaber", "eigentümer", "propriétaire", "propietario", "proprietário",
         "proprietario", "eigenaar", "spouse", "ehepartner", "partner", "referred",
         "referrer", "empfohlen", "rep", "agent", "asst",
+        "supervisor", "boss", "responsable", "responsabile", "gerente", "gestore", "gestor",
+        "jefe", "betreuer", "assistante", "assistenten", "conjoint", "conjointe", "cónyuge",
+        "cônjuge", "coniuge", "echtgenoot", "parent", "parents", "guardian", "emergency",
+        "notfallkontakt", "urgence", "urgencia", "emergencia", "emergenza", "recruiter",
     ),
 }
 

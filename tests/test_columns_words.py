@@ -292,6 +292,12 @@ def test_words_name_a_field(header: str, field: str) -> None:
         ("Contact Owner Email", "somebody else's"),
         ("Kontaktinhaber E-Mail", "somebody else's"),  # HubSpot in German
         ("Propriétaire du contact", "somebody else's"),
+        ("Courriel du responsable", "somebody else's"),
+        ("Correo del gerente", "somebody else's"),
+        ("Supervisor Phone", "somebody else's"),
+        ("Emergency Contact Phone", "somebody else's"),
+        ("Notfallkontakt Telefon", "somebody else's"),
+        ("Telefone do cônjuge", "somebody else's"),
         ("Phone 1 - Label", "attribute: label"),
         ("Phone 1 - Type", "attribute: type"),
         ("E-mail Display Name", "attribute: display"),
