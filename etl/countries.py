@@ -78,10 +78,26 @@ OTHER_ENGLISH_NAMES: dict[str, tuple[str, ...]] = {
     "VI": ("US Virgin Islands", "United States Virgin Islands"),
     "XK": ("Kosovo",),
 }
-# Abbreviations people write in the exporters' languages (Spanish `EE. UU.`, Portuguese
-# `EUA`), which no translation table holds.
+# What people write in the exporters' languages beside the ISO names that the translation
+# tables hold: common short names (`Russland` for the Russian Federation), the counterparts
+# of OTHER_ENGLISH_NAMES (`Großbritannien`, `Holanda`), abbreviations (`EE. UU.`).
 OTHER_LOCAL_NAMES: dict[str, tuple[str, ...]] = {
+    "BY": ("Weißrussland", "Weissrussland", "Biélorussie"),
+    "CD": ("Demokratische Republik Kongo", "République démocratique du Congo", "RDC"),
+    "CI": ("Elfenbeinküste",),
+    "CZ": ("República Tcheca",),
+    "GB": (
+        "Großbritannien", "Grossbritannien", "Grande-Bretagne", "Gran Bretaña", "Grã-Bretanha",
+        "Gran Bretagna", "Groot-Brittannië", "Angleterre", "Inglaterra", "Inghilterra",
+        "Engeland", "Schottland", "Écosse", "Escocia", "Escócia", "Scozia", "Schotland",
+    ),
+    "MD": ("Moldawien",),
+    "MM": ("Birma",),
+    "NL": ("Holanda", "Hollande", "Olanda"),
+    "PS": ("Palästina",),
+    "RU": ("Russland", "Russie", "Rusia"),
     "US": ("EE. UU.", "EE.UU.", "EEUU", "EUA"),
+    "VA": ("Vatikanstadt", "Vatikan", "Vaticano"),
 }
 # fmt: on
 

@@ -95,6 +95,18 @@ from tests.conftest import Cli, write_csv
         ("Belgique", "BE"),
         ("Royaume-Uni", "GB"),
         ("Estados Unidos", "US"),
+        # common short names there, which the ISO translations lack
+        ("Russland", "RU"),
+        ("Russie", "RU"),
+        ("Rusia", "RU"),
+        ("Großbritannien", "GB"),
+        ("Grande-Bretagne", "GB"),
+        ("Inghilterra", "GB"),
+        ("Holanda", "NL"),
+        ("Olanda", "NL"),
+        ("Elfenbeinküste", "CI"),
+        ("Weißrussland", "BY"),
+        ("República Tcheca", "CZ"),
         # regions phonenumbers supports outside ISO 3166
         ("Kosovo", "XK"),
         ("Ascension Island", "AC"),
