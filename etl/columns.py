@@ -46,6 +46,7 @@ class Column:
     priority: int = 0  # among candidates of one field: lower is tried first
     mapped: bool = False  # the user's --mapping named this column
     note: str | None = None  # why a header rule left it a variable (fax, an attribute, ...)
+    confirm: bool = False  # a header-word candidate that counts only if its values fit
 
 
 @dataclass
@@ -171,6 +172,9 @@ _PRIMARY = frozenset(_fold(w) for w in W.PRIMARY_WORDS)
 _COMPANY = frozenset(_fold(w) for w in W.COMPANY_WORDS)
 _ADDRESS = frozenset(_fold(w) for w in W.ADDRESS_WORDS)
 _WHOLE = {(_fold(w),): name for name, entries in W.WHOLE_HEADERS.items() for w in entries}
+_CONFIRMED = {
+    (_fold(w),): name for name, entries in W.CONFIRMED_WHOLE_HEADERS.items() for w in entries
+}
 # Every known word, for splitting compounds (`mobiltelefon`, `emailadresse`, `faxnummer`).
 _VOCABULARY = frozenset(
     w
@@ -254,6 +258,7 @@ class WordMatch:
     field: str | None = None
     note: str | None = None  # set when a phone/email-looking or excluded header is no field
     content_ok: bool = True  # False: never content-detected (fax, somebody else's, ids, dates)
+    confirm: bool = False  # the field holds only if the column's values fit it (detect.py)
 
 
 @lru_cache(maxsize=4096)
@@ -262,6 +267,8 @@ def match_words(header: str) -> WordMatch:
     words = header_words(header)
     if words in _WHOLE:
         return WordMatch(_WHOLE[words])
+    if words in _CONFIRMED:
+        return WordMatch(_CONFIRMED[words], confirm=True)
     present = set(words)
     for why, excluded in _EXCLUDED.items():
         if present & excluded:
@@ -365,7 +372,7 @@ def _resolve_words(columns: list[Column], warnings: list[str]) -> list[Column]:
         if match.field in CANDIDATE_FIELDS or (
             match.field is not None and winners.get(match.field) is column
         ):
-            column = replace(column, target=match.field, how="words")
+            column = replace(column, target=match.field, how="words", confirm=match.confirm)
         elif match.field is not None:
             warnings.append(
                 f"column {column.header!r} also resolves to {match.field}; "

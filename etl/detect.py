@@ -23,6 +23,9 @@ SAMPLE = 1_000
 # 0.28 s, 0.10 s this way.
 FILLED = 2 * SAMPLE
 THRESHOLD = 0.9
+# A header that names a phone only when the column holds phones (`Particular`): at least
+# this share of its sampled cells must look like one.
+CONFIRM_THRESHOLD = 0.5
 
 # A phone as people write it: digits and the usual punctuation, an optional extension,
 # Apollo's leading `'`, a `tel:` URI; at least 7 digits; never a date.
@@ -134,6 +137,37 @@ def open_columns(plan: ColumnPlan) -> list[Column]:
     ]
 
 
+def confirm_headers(table: RawTable, plan: ColumnPlan) -> ColumnPlan:
+    """Header-word candidates that count only if their values fit (Spanish Outlook's home
+    phone `Particular`, which is Brazilian Outlook's private flag): a column whose sampled
+    cells mostly do not look like the field is a variable again (an empty one stays)."""
+    pending = [c for c in plan.columns if c.confirm and c.how == "words" and c.target]
+    for field_name in {c.target for c in pending if c.target}:
+        columns = [c for c in pending if c.target == field_name]
+        shares = shape_shares(table.frame, columns, field_name)
+        for column in columns:
+            share = shares[column.index]
+            if share is None or share >= CONFIRM_THRESHOLD:
+                continue
+            warnings = [
+                *plan.warnings,
+                f"column {column.header!r} holds no {field_name} values "
+                f"({share:.0%} look like one); kept as variable {column.variable!r}",
+            ]
+            plan = plan.with_column(
+                replace(
+                    column,
+                    target=column.variable,
+                    how=None,
+                    priority=0,
+                    confirm=False,
+                    note=f"holds no {field_name} values",
+                )
+            )
+            plan.warnings = warnings
+    return plan
+
+
 def detect_content(
     table: RawTable,
     plan: ColumnPlan,
@@ -143,7 +177,9 @@ def detect_content(
     memo: OracleMemo | None = None,
 ) -> ColumnPlan:
     """Phone and email candidates by content, for a field without any header candidate;
-    LinkedIn profile URLs too when no header named them. Each decision is a warning."""
+    LinkedIn profile URLs too when no header named them. Each decision is a warning.
+    Header-word candidates that need their values to fit are confirmed first."""
+    plan = confirm_headers(table, plan)
     country, memo = plan.field_column("country"), memo or OracleMemo()
     for field_name in ("phone_number", "email", "linkedin_profile"):
         if field_name == "linkedin_profile":

@@ -25,7 +25,7 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
         # es
         "teléfono", "móvil", "celular", "centralita",
         # pt
-        "telefone", "telemóvel", "celular",
+        "telefone", "telemóvel", "celular", "radiofone",
         # it
         "telefono", "cellulare",
         # nl
@@ -101,6 +101,9 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "country": (
         "country", "land", "länder", "landes", "pays", "país", "paese", "nazione", "nation",
+        # Brazilian and Portuguese Outlook's business country: `País/Região da Empresa` (a
+        # phrase: Apollo's `Company Country` is the company's, not the contact's)
+        "região da empresa",
     ),
     "metadata": ("metadata", "metadaten", "métadonnées", "metadatos", "metadados", "metadati"),
 }
@@ -169,7 +172,7 @@ PLACES: tuple[str, ...] = (
     "primaria", "secondaria", "residenza",
     # nl
     "thuis", "huis", "werk", "zakelijk", "zakelijke", "prive", "persoonlijk", "persoonlijke",
-    "kantoor", "overig", "overige", "ander", "andere", "hoofd", "voorkeur", "eerste",
+    "kantoor", "overig", "overige", "ander", "andere", "anders", "hoofd", "voorkeur", "eerste",
     "tweede", "primair", "secundair",
 )
 
@@ -204,7 +207,7 @@ USER_WORDS: tuple[str, ...] = (
 # Little words between the others (`Numéro de téléphone`, `Name des/der ...`).
 FILLER: tuple[str, ...] = (
     "de", "du", "des", "la", "le", "l", "d", "s", "di", "da", "do", "del", "della", "dello",
-    "van", "von", "der", "of", "the", "a", "en", "et", "y", "e", "op",
+    "van", "von", "der", "of", "the", "a", "en", "et", "y", "e", "o", "op",
 )
 
 # Words allowed beside a field word, per field (besides PLACES for phone and email).
@@ -302,6 +305,12 @@ WHOLE_HEADERS: dict[str, tuple[str, ...]] = {
     "phone_number": ("ufficio", "abitazione"),
     "country": ("cc",),
     "name": ("fn",),  # vCard's formatted name
+}
+
+# Whole headers that name a phone only when the column holds phones: Spanish Outlook calls
+# the home phone `Particular`, Brazilian Outlook its private flag (`Falso`, `Verdadeiro`).
+CONFIRMED_WHOLE_HEADERS: dict[str, tuple[str, ...]] = {
+    "phone_number": ("particular",),
 }
 
 # Headers of columns that hold numbers that are not phones: never content-detected. Besides
