@@ -164,6 +164,7 @@ _QUALIFIERS = {
 }
 _EXCLUDED = {why: frozenset(_fold(w) for w in entries) for why, entries in W.EXCLUDED_WORDS.items()}
 _ATTRIBUTES = frozenset(_fold(w) for w in W.ATTRIBUTE_WORDS)
+_FILLER = frozenset(_fold(w) for w in W.FILLER)
 _NOT_CONTENT = frozenset(_fold(w) for w in W.NOT_CONTENT_WORDS)
 _ID_OWNERS = frozenset(_fold(w) for w in W.ID_OWNER_WORDS)
 _NUMBERS = frozenset(_fold(w) for w in W.NUMBER_WORDS)
@@ -389,8 +390,9 @@ def _resolve_words(columns: list[Column], warnings: list[str]) -> list[Column]:
 
 
 def _field_words(header: str, field_name: str) -> int:
-    """How many of a header's words belong to the field's words and phrases."""
-    vocabulary = {w for phrase in _FIELD_PHRASES[field_name] for w in phrase}
+    """How many of a header's words belong to the field's words and phrases (little words
+    like `de` or `du` aside)."""
+    vocabulary = {w for phrase in _FIELD_PHRASES[field_name] for w in phrase} - _FILLER
     return sum(1 for w in header_words(header) if w in vocabulary)
 
 
