@@ -311,14 +311,12 @@ def connect_to_read(db: Path, *, lock_timeout: float) -> duckdb.DuckDBPyConnecti
 
 @contextmanager
 def opened(
-    db: Path, *, lock_timeout: float, read_only: bool = False, reads_only: bool = False
+    db: Path, *, lock_timeout: float, reads_only: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """`connect` (`connect_to_read` for `reads_only`) as a context manager that closes the
     connection."""
-    if reads_only:
-        con = connect_to_read(db, lock_timeout=lock_timeout)
-    else:
-        con = connect(db, lock_timeout=lock_timeout, read_only=read_only)
+    open_store = connect_to_read if reads_only else connect
+    con = open_store(db, lock_timeout=lock_timeout)
     try:
         yield con
     finally:
